@@ -1,0 +1,448 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DingGen;
+
+/// <summary>
+/// DingTalk callback crypto, exact to DingTalk's own <c>DingCallbackCrypto</c> reference class:
+/// AES-256-CBC with key = Base64(aesKey + "="), IV = the first 16 bytes of the key, the frame
+/// <c>random16 | big-endian u32 length | message | ownerKey</c> padded PKCS#7-style to 32-byte blocks,
+/// and a lowercase hex SHA-1 signature over the ordinal sort of token, timestamp, nonce and encrypt.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The <b>owner key</b> is the identity DingTalk writes inside every ciphertext, and it depends on how the
+/// callback was subscribed: the app's <b>AppKey</b> for events subscribed in the developer console; the
+/// enterprise <b>CorpId</b> (<c>ding…</c>) for callbacks registered with the old <c>call_back/register_call_back</c>
+/// API; the <b>SuiteKey</b> for third-party (ISV) apps, or the placeholder <c>suite4xxxxxxxxxxxxxxx</c> while a
+/// suite is being created; the <b>customKey</b> for customised apps.
+/// </para>
+/// <para>
+/// Decryption always verifies the signature first, in constant time, and only then touches the ciphertext:
+/// there is no API that decrypts unverified input. Every failure is a <see cref="DingCryptoErrorCode"/>
+/// (DingTalk's numeric code); no message contains a key, token, owner key or plaintext.
+/// </para>
+/// <para>Instances are immutable and thread-safe; create one per DingTalk app and share it.</para>
+/// </remarks>
+public sealed class DingCallbackCrypto
+{
+    /// <summary>Length of a DingTalk EncodingAESKey: 43 Base64 characters (32 bytes without the trailing <c>=</c>).</summary>
+    public const int AesKeyLength = 43;
+
+    /// <summary>Length of the random prefix of every plaintext frame.</summary>
+    public const int RandomPrefixLength = 16;
+
+    /// <summary>Length of a signature: 40 lowercase hex characters.</summary>
+    public const int SignatureLength = 40;
+
+    private const int PaddingBlockSize = 32;
+    private const int FrameHeaderLength = RandomPrefixLength + 4;
+    private const int StackallocThreshold = 512;
+
+    private static ReadOnlySpan<byte> RandomAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"u8;
+
+    private static readonly byte[] SuccessUtf8 = "success"u8.ToArray();
+
+    private readonly string _token;
+    private readonly byte[] _key;
+    private readonly byte[] _iv;
+    private readonly byte[] _ownerKeyUtf8;
+    private Aes? _cachedAes;
+
+    /// <summary>Creates the crypto for one DingTalk app.</summary>
+    /// <param name="token">The callback <c>Token</c> (signature secret). Any non-empty string.</param>
+    /// <param name="aesKey">The callback <c>AesKey</c> (EncodingAESKey): 43 Base64 characters.</param>
+    /// <param name="ownerKey">The key DingTalk writes inside the ciphertext: AppKey, CorpId, SuiteKey or customKey (see remarks).</param>
+    /// <exception cref="ArgumentException"><paramref name="token"/> or <paramref name="ownerKey"/> is null or empty.</exception>
+    /// <exception cref="DingCryptoException"><paramref name="aesKey"/> is not 43 Base64 characters (900004).</exception>
+    public DingCallbackCrypto(string token, string aesKey, string ownerKey)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new ArgumentException("The DingTalk callback Token is empty; set it to the token configured for the callback.", nameof(token));
+        }
+
+        if (string.IsNullOrEmpty(ownerKey))
+        {
+            throw new ArgumentException("The DingTalk owner key is empty; set it to the AppKey, CorpId or SuiteKey the callback was subscribed with.", nameof(ownerKey));
+        }
+
+        _key = DecodeAesKey(aesKey);
+        _iv = _key.AsSpan(0, 16).ToArray();
+        _token = token;
+        OwnerKey = ownerKey;
+        _ownerKeyUtf8 = Encoding.UTF8.GetBytes(ownerKey);
+    }
+
+    /// <summary>The owner key this instance encrypts with and expects inside every ciphertext.</summary>
+    public string OwnerKey { get; }
+
+    /// <summary>Whether <paramref name="aesKey"/> is a valid EncodingAESKey: 43 Base64 characters.</summary>
+    public static bool IsValidAesKey(string? aesKey)
+    {
+        if (aesKey is null || aesKey.Length != AesKeyLength)
+        {
+            return false;
+        }
+
+        Span<char> padded = stackalloc char[AesKeyLength + 1];
+        aesKey.AsSpan().CopyTo(padded);
+        padded[AesKeyLength] = '=';
+        Span<byte> key = stackalloc byte[33];
+        return Convert.TryFromBase64Chars(padded, key, out var written) && written == 32;
+    }
+
+    /// <summary>
+    /// Computes the signature DingTalk expects over <paramref name="timestamp"/>, <paramref name="nonce"/>,
+    /// <paramref name="encrypt"/> and the token: lowercase hex SHA-1 of the four strings sorted ordinally and joined.
+    /// </summary>
+    public string ComputeSignature(string timestamp, string nonce, string encrypt)
+    {
+        ArgumentNullException.ThrowIfNull(timestamp);
+        ArgumentNullException.ThrowIfNull(nonce);
+        ArgumentNullException.ThrowIfNull(encrypt);
+        Span<char> hex = stackalloc char[SignatureLength];
+        ComputeSignature(timestamp, nonce, encrypt, hex);
+        return new string(hex);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="signature"/> against the token, timestamp, nonce and encrypt value in constant time.
+    /// The signature must be lowercase hex, as DingTalk's reference code compares it exactly.
+    /// </summary>
+    public bool VerifySignature(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
+    {
+        if (signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        Span<char> expected = stackalloc char[SignatureLength];
+        ComputeSignature(timestamp, nonce, encrypt, expected);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature));
+    }
+
+    /// <summary>
+    /// Verifies the signature and, only if it matches, decrypts <paramref name="encrypt"/> and checks the owner key.
+    /// </summary>
+    /// <returns>The message as UTF-8 bytes.</returns>
+    /// <exception cref="DingCryptoException">The signature does not match (900006), the ciphertext is malformed (900008, 900009) or the owner key differs (900010).</exception>
+    public byte[] Decrypt(string signature, string timestamp, string nonce, string encrypt)
+    {
+        var code = TryDecrypt(signature, timestamp, nonce, encrypt, out var plaintext);
+        return code == DingCryptoErrorCode.None ? plaintext! : throw new DingCryptoException(code);
+    }
+
+    /// <summary>
+    /// Verifies the signature and, only if it matches, decrypts <paramref name="encrypt"/> and checks the owner key,
+    /// without throwing for bad input.
+    /// </summary>
+    /// <param name="signature">The request's <c>signature</c> / <c>msg_signature</c> query value.</param>
+    /// <param name="timestamp">The request's <c>timestamp</c> query value, exactly as received.</param>
+    /// <param name="nonce">The request's <c>nonce</c> query value, exactly as received.</param>
+    /// <param name="encrypt">The <c>encrypt</c> member of the request body.</param>
+    /// <param name="plaintext">The message as UTF-8 bytes when the result is <see cref="DingCryptoErrorCode.None"/>.</param>
+    /// <returns><see cref="DingCryptoErrorCode.None"/> on success, else the code DingTalk's reference class reports.</returns>
+    public DingCryptoErrorCode TryDecrypt(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, out byte[]? plaintext)
+    {
+        plaintext = null;
+        if (!VerifySignature(signature, timestamp, nonce, encrypt))
+        {
+            return DingCryptoErrorCode.ComputeSignatureError;
+        }
+
+        return DecryptVerified(encrypt, out plaintext);
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="message"/> into a DingTalk <c>encrypt</c> value with a fresh random prefix
+    /// of 16 letters and digits from a cryptographic source.
+    /// </summary>
+    public string Encrypt(ReadOnlySpan<byte> message)
+    {
+        Span<byte> random = stackalloc byte[RandomPrefixLength];
+        RandomNumberGenerator.GetItems(RandomAlphabet, random);
+        return Encrypt(message, random);
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="message"/> with the given 16-byte random prefix. Meant for tests that must
+    /// reproduce a known ciphertext byte for byte; production code uses <see cref="Encrypt(ReadOnlySpan{byte})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="randomPrefix"/> is not 16 bytes.</exception>
+    public string Encrypt(ReadOnlySpan<byte> message, ReadOnlySpan<byte> randomPrefix)
+    {
+        if (randomPrefix.Length != RandomPrefixLength)
+        {
+            throw new ArgumentException("The random prefix must be exactly 16 bytes.", nameof(randomPrefix));
+        }
+
+        var frameLength = FrameHeaderLength + message.Length + _ownerKeyUtf8.Length;
+        var padding = PaddingBlockSize - (frameLength % PaddingBlockSize);
+        var total = frameLength + padding;
+
+        var plainBuffer = ArrayPool<byte>.Shared.Rent(total);
+        var cipherBuffer = ArrayPool<byte>.Shared.Rent(total);
+        try
+        {
+            var frame = plainBuffer.AsSpan(0, total);
+            randomPrefix.CopyTo(frame);
+            BinaryPrimitives.WriteUInt32BigEndian(frame.Slice(RandomPrefixLength, 4), (uint)message.Length);
+            message.CopyTo(frame.Slice(FrameHeaderLength));
+            _ownerKeyUtf8.CopyTo(frame.Slice(FrameHeaderLength + message.Length));
+            frame.Slice(frameLength).Fill((byte)padding);
+
+            var cipher = cipherBuffer.AsSpan(0, total);
+            var aes = RentAes();
+            try
+            {
+                aes.EncryptCbc(frame, _iv, cipher, PaddingMode.None);
+            }
+            catch (CryptographicException)
+            {
+                throw new DingCryptoException(DingCryptoErrorCode.ComputeEncryptTextError);
+            }
+            finally
+            {
+                ReturnAes(aes);
+            }
+
+            return Convert.ToBase64String(cipher);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+            ArrayPool<byte>.Shared.Return(cipherBuffer);
+        }
+    }
+
+    /// <summary>
+    /// Encrypts and signs <paramref name="message"/> as a reply body
+    /// <c>{"msg_signature","timeStamp","nonce","encrypt"}</c>.
+    /// </summary>
+    /// <exception cref="DingCryptoException"><paramref name="timestamp"/> (900002) or <paramref name="nonce"/> (900003) is empty.</exception>
+    public DingCallbackReply CreateReply(ReadOnlySpan<byte> message, string timestamp, string nonce)
+    {
+        if (string.IsNullOrEmpty(timestamp))
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.EncryptionTimestampIllegal);
+        }
+
+        if (string.IsNullOrEmpty(nonce))
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.EncryptionNonceIllegal);
+        }
+
+        var encrypt = Encrypt(message);
+        return new DingCallbackReply(ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+    }
+
+    /// <summary>The reply DingTalk expects for every accepted callback: the encrypted, signed string <c>success</c>.</summary>
+    public DingCallbackReply CreateSuccessReply(string timestamp, string nonce) => CreateReply(SuccessUtf8, timestamp, nonce);
+
+    /// <summary>
+    /// Generates a nonce for a reply: <paramref name="length"/> letters and digits from a cryptographic source.
+    /// </summary>
+    public static string CreateNonce(int length = 8)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        return RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
+    }
+
+    private void ComputeSignature(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<char> destination)
+    {
+        var parts = new SignatureParts(_token, timestamp, nonce, encrypt);
+        Span<int> order = stackalloc int[4] { 0, 1, 2, 3 };
+        // Insertion sort by ordinal UTF-16 comparison, as DingTalk's Java code sorts with Arrays.sort.
+        for (var i = 1; i < 4; i++)
+        {
+            var current = order[i];
+            var j = i - 1;
+            while (j >= 0 && parts[order[j]].SequenceCompareTo(parts[current]) > 0)
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+
+            order[j + 1] = current;
+        }
+
+        var byteCount = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            byteCount += Encoding.UTF8.GetByteCount(parts[i]);
+        }
+
+        byte[]? rented = null;
+        var buffer = byteCount <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < 4; i++)
+            {
+                written += Encoding.UTF8.GetBytes(parts[order[i]], buffer.Slice(written));
+            }
+
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+            SHA1.HashData(buffer.Slice(0, written), hash);
+            Convert.TryToHexStringLower(hash, destination, out _);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, out byte[]? plaintext)
+    {
+        plaintext = null;
+        var maxCipherLength = ((encrypt.Length + 3) / 4) * 3;
+        if (maxCipherLength == 0)
+        {
+            return DingCryptoErrorCode.ComputeDecryptTextLengthError;
+        }
+
+        var cipherBuffer = ArrayPool<byte>.Shared.Rent(maxCipherLength);
+        byte[]? plainBuffer = null;
+        try
+        {
+            if (!Convert.TryFromBase64Chars(encrypt, cipherBuffer, out var cipherLength))
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextError;
+            }
+
+            if (cipherLength == 0)
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextLengthError;
+            }
+
+            if (cipherLength % 16 != 0)
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextError;
+            }
+
+            plainBuffer = ArrayPool<byte>.Shared.Rent(cipherLength);
+            int decrypted;
+            var aes = RentAes();
+            try
+            {
+                decrypted = aes.DecryptCbc(cipherBuffer.AsSpan(0, cipherLength), _iv, plainBuffer.AsSpan(0, cipherLength), PaddingMode.None);
+            }
+            catch (CryptographicException)
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextError;
+            }
+            finally
+            {
+                ReturnAes(aes);
+            }
+
+            ReadOnlySpan<byte> frame = plainBuffer.AsSpan(0, decrypted);
+
+            // DingTalk's reference code reads only the last byte: 1..32 drops that many bytes, anything else drops nothing.
+            int pad = frame[^1];
+            if (pad is >= 1 and <= PaddingBlockSize)
+            {
+                if (pad > frame.Length)
+                {
+                    return DingCryptoErrorCode.ComputeDecryptTextLengthError;
+                }
+
+                frame = frame.Slice(0, frame.Length - pad);
+            }
+
+            if (frame.Length < FrameHeaderLength)
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextLengthError;
+            }
+
+            var messageLength = BinaryPrimitives.ReadUInt32BigEndian(frame.Slice(RandomPrefixLength, 4));
+            if (messageLength > (uint)(frame.Length - FrameHeaderLength))
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextLengthError;
+            }
+
+            var message = frame.Slice(FrameHeaderLength, (int)messageLength);
+            var owner = frame.Slice(FrameHeaderLength + (int)messageLength);
+            if (!owner.SequenceEqual(_ownerKeyUtf8))
+            {
+                return DingCryptoErrorCode.ComputeDecryptTextOwnerKeyError;
+            }
+
+            plaintext = message.ToArray();
+            return DingCryptoErrorCode.None;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(cipherBuffer);
+            if (plainBuffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+            }
+        }
+    }
+
+    private static byte[] DecodeAesKey(string? aesKey)
+    {
+        if (aesKey is null || aesKey.Length != AesKeyLength)
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.AesKeyIllegal, "The DingTalk callback AesKey must be exactly 43 characters (900004).");
+        }
+
+        Span<char> padded = stackalloc char[AesKeyLength + 1];
+        aesKey.AsSpan().CopyTo(padded);
+        padded[AesKeyLength] = '=';
+        var key = new byte[33];
+        if (!Convert.TryFromBase64Chars(padded, key, out var written) || written != 32)
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.AesKeyIllegal, "The DingTalk callback AesKey is not valid Base64 (900004).");
+        }
+
+        return key.AsSpan(0, 32).ToArray();
+    }
+
+    private Aes RentAes()
+    {
+        var aes = Interlocked.Exchange(ref _cachedAes, null);
+        if (aes is not null)
+        {
+            return aes;
+        }
+
+        aes = Aes.Create();
+        aes.Key = _key;
+        return aes;
+    }
+
+    private void ReturnAes(Aes aes)
+    {
+        if (Interlocked.CompareExchange(ref _cachedAes, aes, null) is not null)
+        {
+            aes.Dispose();
+        }
+    }
+
+    private readonly ref struct SignatureParts(ReadOnlySpan<char> token, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
+    {
+        private readonly ReadOnlySpan<char> _token = token;
+        private readonly ReadOnlySpan<char> _timestamp = timestamp;
+        private readonly ReadOnlySpan<char> _nonce = nonce;
+        private readonly ReadOnlySpan<char> _encrypt = encrypt;
+
+        public ReadOnlySpan<char> this[int index] => index switch
+        {
+            0 => _token,
+            1 => _timestamp,
+            2 => _nonce,
+            _ => _encrypt,
+        };
+    }
+}
