@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DingGen;
+
+/// <summary>Registration of DingGen's services.</summary>
+public static partial class DingGenServiceCollectionExtensions
+{
+    /// <summary>The name of the DingTalk app configured by the unnamed <c>AddDingGen</c> overloads.</summary>
+    public const string DefaultAppName = "";
+
+    /// <summary>
+    /// Registers what every DingGen host needs to dispatch events: the JSON options (catalogue plus registered contexts),
+    /// the <see cref="DingEventRouter"/> over every registered dispatcher, and a <see cref="TimeProvider"/>.
+    /// Idempotent; called by <c>AddDingGen</c> and by the generated <c>AddDingEventHandlers</c>, in either order.
+    /// </summary>
+    public static IServiceCollection AddDingGenCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp => new DingJsonOptions(sp.GetServices<DingJsonContextRegistration>().Select(static r => r.Context)));
+        services.TryAddSingleton(static sp => new DingEventRouter(sp.GetServices<IDingEventDispatcher>()));
+        return services;
+    }
+
+    /// <summary>Registers a source-generated JSON context for user payload types (see <see cref="DingGenBuilder.AddJsonContext"/>).</summary>
+    public static IServiceCollection AddDingJsonContext(this IServiceCollection services, JsonSerializerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(context);
+        services.AddDingGenCore();
+        services.AddSingleton(new DingJsonContextRegistration(context));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the handlers of another assembly through its generated, public module type
+    /// (e.g. <c>services.AddDingModule&lt;HrDingModule&gt;()</c>). No reflection.
+    /// </summary>
+    public static IServiceCollection AddDingModule<TModule>(this IServiceCollection services)
+        where TModule : IDingModule
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        TModule.Register(services);
+        return services;
+    }
+}
+
+/// <summary>A JSON context registered for user payload types.</summary>
+/// <param name="Context">The context.</param>
+public sealed record DingJsonContextRegistration(JsonSerializerContext Context);
