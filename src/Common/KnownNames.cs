@@ -1,0 +1,33 @@
+namespace DingGen.Common;
+
+/// <summary>
+/// Metadata names of the Runtime's types that the generator and the analyzers recognise. They are matched by
+/// name only: neither component references DingGen.dll.
+/// </summary>
+internal static class KnownNames
+{
+    public const string RuntimeAssembly = "DingGen";
+    public const string EventsNamespace = "DingGen.Events";
+
+    public const string DingEventAttribute = "DingGen.DingEventAttribute";
+    public const string DingPayloadAttribute = "DingGen.DingPayloadAttribute";
+    public const string DingCustomEventAttribute = "DingGen.DingCustomEventAttribute";
+    public const string DingEventPayloadAttribute = "DingGen.DingEventPayloadAttribute";
+    public const string DingEventTypes = "DingGen.DingEventTypes";
+    public const string DingEventContext = "DingGen.DingEventContext";
+    public const string DingEventDispatcher = "DingGen.IDingEventDispatcher";
+
+    public const string JsonElement = "System.Text.Json.JsonElement";
+    public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
+    public const string ReadOnlyMemory = "System.ReadOnlyMemory`1";
+    public const string CancellationToken = "System.Threading.CancellationToken";
+    public const string Task = "System.Threading.Tasks.Task";
+    public const string ValueTask = "System.Threading.Tasks.ValueTask";
+    public const string FromKeyedServicesAttribute = "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute";
+    public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+
+    /// <summary>The handshake events the endpoint answers itself; they never reach a handler and are never registered.</summary>
+    public static bool IsHandshakeEvent(string tag) =>
+        tag == "check_url" || tag == "check_create_suite_url" || tag == "check_update_suite_url";
+}

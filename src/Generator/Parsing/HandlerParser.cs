@@ -1,0 +1,115 @@
+using System.Globalization;
+using DingGen.Common;
+using DingGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace DingGen.Generator.Parsing;
+
+/// <summary>Turns a <c>[DingEvent]</c> method into a <see cref="HandlerModel"/>, or null when the generated code cannot call it.</summary>
+internal static class HandlerParser
+{
+    private static readonly SymbolDisplayFormat NameFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+    public static HandlerModel? TryParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+        {
+            return null;
+        }
+
+        var tags = ReadTags(context, cancellationToken);
+        if (tags.Count == 0)
+        {
+            return null;
+        }
+
+        // Custom payload types are applied later, with the compilation's DingCustomEvent list (DispatchModel.Create).
+        var shape = HandlerShapeRules.Read(method, static _ => false, cancellationToken);
+        if (!shape.IsCallable)
+        {
+            return null;
+        }
+
+        var parameters = new ParameterModel[shape.Parameters.Length];
+        var signature = new System.Text.StringBuilder();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = shape.Parameters[i];
+            var type = parameter.Symbol.Type;
+            var typeFqn = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            parameters[i] = new ParameterModel(
+                parameter.Kind,
+                parameter.PayloadKind,
+                typeFqn,
+                HandlerShapeRules.MetadataName(type),
+                parameter.IsNullableService,
+                parameter.ServiceKey is { } key ? FormatKey(key) : null);
+            signature.Append(i == 0 ? string.Empty : ",").Append(typeFqn);
+        }
+
+        var containing = method.ContainingType;
+        var containingFqn = containing.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        return new HandlerModel(
+            tags.ToEquatableArray(),
+            containingFqn,
+            containing.ToDisplayString(NameFormat) + "." + method.Name,
+            method.Name,
+            containingFqn + "." + method.Name + "(" + signature + ")",
+            method.IsStatic,
+            shape.ReturnKind,
+            new EquatableArray<ParameterModel>(parameters));
+    }
+
+    private static List<string> ReadTags(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var tags = new List<string>(context.Attributes.Length);
+        foreach (var attribute in context.Attributes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attribute.ConstructorArguments.Length != 1
+                || attribute.ConstructorArguments[0].Value is not string tag
+                || string.IsNullOrWhiteSpace(tag)
+                || KnownNames.IsHandshakeEvent(tag)
+                || tags.Contains(tag))
+            {
+                continue;
+            }
+
+            tags.Add(tag);
+        }
+
+        tags.Sort(StringComparer.Ordinal);
+        return tags;
+    }
+
+    /// <summary>A C# expression for a <c>[FromKeyedServices]</c> key.</summary>
+    private static string FormatKey(TypedConstant key)
+    {
+        if (key.IsNull)
+        {
+            return "null";
+        }
+
+        if (key.Kind == TypedConstantKind.Enum && key.Type is { } enumType)
+        {
+            return "(" + enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")(" + Convert.ToString(key.Value, CultureInfo.InvariantCulture) + ")";
+        }
+
+        return key.Value switch
+        {
+            string text => SymbolDisplay.FormatLiteral(text, quote: true),
+            char character => SymbolDisplay.FormatLiteral(character, quote: true),
+            bool flag => flag ? "true" : "false",
+            int or short or byte or sbyte or ushort => Convert.ToString(key.Value, CultureInfo.InvariantCulture)!,
+            long number => number.ToString(CultureInfo.InvariantCulture) + "L",
+            uint number => number.ToString(CultureInfo.InvariantCulture) + "U",
+            ulong number => number.ToString(CultureInfo.InvariantCulture) + "UL",
+            double number => number.ToString("R", CultureInfo.InvariantCulture) + "D",
+            float number => number.ToString("R", CultureInfo.InvariantCulture) + "F",
+            ITypeSymbol type => "typeof(" + type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")",
+            _ => "default",
+        };
+    }
+}
