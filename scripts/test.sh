@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test project of DingGen.sln and prints one counted line: "tests: N passed, M failed".
+# Usage: bash scripts/test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test DingGen.sln -c Release \
+  --blame-hang-timeout 10m \
+  --logger "trx" \
+  --logger "console;verbosity=minimal" \
+  --results-directory "$results" \
+  "$@"
+status=$?
+
+passed=0
+failed=0
+found=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  found=$((found + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(echo "$counters" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+  f=$(echo "$counters" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$found" -eq 0 ]; then
+  echo "no test results were written (build failure?)" >&2
+  status=1
+fi
+
+echo "tests: ${passed} passed, ${failed} failed"
+if [ "$failed" -ne 0 ]; then
+  status=1
+fi
+exit "$status"
