@@ -60,8 +60,9 @@ public abstract record DingEventPayload
 public sealed record DingGenericEvent : DingEventPayload
 {
     /// <summary>Every top-level member that is not an envelope property, by its JSON name.</summary>
+    /// <remarks>Settable rather than init-only: System.Text.Json cannot fill init-only extension data.</remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>Looks a non-envelope member up by name, ordinal first, then ignoring case.</summary>
     public bool TryGetMember(string name, out JsonElement value)

@@ -153,8 +153,9 @@ public sealed record MarketBuy : DingSuiteEvent
     public string? SaleModelType { get; init; }
 
     /// <summary>Every other member of the order, raw, by its JSON name.</summary>
+    /// <remarks>Settable rather than init-only: System.Text.Json cannot fill init-only extension data.</remarks>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>main_data_subscribe</c>: an organisation authorised a master-data subscription.</summary>
