@@ -77,8 +77,8 @@ public sealed record UserProfileFields
     [JsonConverter(typeof(DingLenientStringConverter))]
     public string? ManagerUserId { get; init; }
 
-    /// <summary>Extension fields, a JSON string.</summary>
-    [JsonConverter(typeof(DingLenientStringConverter))]
+    /// <summary>Extension fields, a JSON document as text.</summary>
+    [JsonConverter(typeof(DingJsonTextConverter))]
     public string? ExtFields { get; init; }
 }
 

@@ -69,7 +69,7 @@ public record DingEduUserEvent : DingEventPayload
     public string? Role { get; init; }
 
     /// <summary>Role details, a JSON document as text.</summary>
-    [JsonConverter(typeof(DingLenientStringConverter))]
+    [JsonConverter(typeof(DingJsonTextConverter))]
     public string? Feature { get; init; }
 
     /// <summary>The class (department) id.</summary>

@@ -110,6 +110,14 @@ public sealed class OtherEventTests
     }
 
     [Fact]
+    public void Edu_user_feature_sent_as_an_object_is_kept_as_json_text()
+    {
+        var e = EventJson.Parse<EduUserUpdate>("""{"EventType":"edu_user_update","role":"student","feature":{"stuId":"S1"},"classId":612345}""");
+
+        Assert.Equal("""{"stuId":"S1"}""", e.Feature);
+    }
+
+    [Fact]
     public void Generic_event_keeps_the_envelope_and_every_other_member()
     {
         var e = EventJson.Parse<DingGenericEvent>(

@@ -70,3 +70,37 @@ internal static class DingJsonText
         }
     }
 }
+
+/// <summary>
+/// Reads a member that DingTalk documents as a JSON document sent as a string (<c>feature</c>, <c>extFields</c>):
+/// a string is kept as sent; any other value (an object, an array, a number) is kept as its raw JSON text, so the
+/// member reads the same whether DingTalk quotes the JSON or nests it. Writes a JSON string. AOT-safe.
+/// </summary>
+public sealed class DingJsonTextConverter : JsonConverter<string?>
+{
+    /// <inheritdoc />
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.GetRawText();
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
+    }
+}
