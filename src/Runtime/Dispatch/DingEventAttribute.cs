@@ -10,7 +10,7 @@ namespace DingGen;
 /// the payload (a <c>DingGen.Events</c> record, <c>JsonElement</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>, a type registered
 /// with <see cref="DingCustomEventAttribute"/>, or a parameter marked <see cref="DingPayloadAttribute"/>),
 /// <see cref="DingEventContext"/>, <see cref="CancellationToken"/>, and any DI service.</para>
-/// <para>Use the constants of <c>DingEventTypes</c> rather than string literals. A method may carry several
+/// <para>Use the constants of <see cref="DingEventTypes"/> rather than string literals. A method may carry several
 /// attributes to handle several events; several methods may handle one event and all of them run.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
