@@ -287,6 +287,23 @@ public sealed class CallbackStatusTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Chunked_body_without_Content_Length_is_read_whole_up_to_the_limit()
+    {
+        await using var host = await CallbackHost.StartAsync();
+        var simulator = host.Simulator();
+        var payload = TestKeys.Event("bpms_instance_change").Replace("\"pi-1\"", "\"" + new string('y', 30_000) + "\"", StringComparison.Ordinal);
+        using var request = simulator.CreateRequest(TestKeys.Path, payload);
+        var bytes = await request.Content!.ReadAsByteArrayAsync();
+        request.Content = new StreamContent(new NonSeekableStream(bytes), bufferSize: 1000);
+        request.Headers.TransferEncodingChunked = true;
+
+        var result = await simulator.SendAsync(host.Client, request);
+
+        Assert.True(result.IsSuccessReply);
+        Assert.Equal(payload, Encoding.UTF8.GetString(Assert.Single(host.Dispatcher!.HandlerRuns).Payload.Span));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Failed_handler_is_500_and_logged_with_the_handler_name()
     {
         var dispatcher = TestDispatcher.Default();

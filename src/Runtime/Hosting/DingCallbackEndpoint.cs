@@ -20,6 +20,8 @@ internal sealed class DingCallbackEndpoint
     /// <summary>A callback slower than this logs "DingTalk deadline at risk" (DingTalk waits 1500 ms).</summary>
     internal static readonly TimeSpan DeadlineWarningThreshold = TimeSpan.FromMilliseconds(1000);
 
+    private const int InitialBodyBuffer = 4096;
+
     private readonly string _appName;
     private readonly IServiceProvider _services;
     private Dependencies? _dependencies;
@@ -71,16 +73,19 @@ internal sealed class DingCallbackEndpoint
         try
         {
             int bodyLength;
-            if (http.Request.ContentLength > maxBodyBytes)
+            var contentLength = http.Request.ContentLength;
+            if (contentLength > maxBodyBytes)
             {
                 bodyLength = -1;
             }
             else
             {
-                body = ArrayPool<byte>.Shared.Rent(maxBodyBytes + 1);
+                // Start at the announced length (+1 to notice a body longer than announced), else small; grow up to the cap.
+                var initial = ArrayPool<byte>.Shared.Rent(contentLength is { } announced ? (int)announced + 1 : Math.Min(InitialBodyBuffer, maxBodyBytes + 1));
                 try
                 {
-                    bodyLength = await ReadBodyAsync(http.Request.Body, body, maxBodyBytes, http.RequestAborted).ConfigureAwait(false);
+                    // ReadBodyAsync owns the buffer: it returns it to the pool itself when reading throws.
+                    (body, bodyLength) = await ReadBodyAsync(http.Request.Body, initial, maxBodyBytes, http.RequestAborted).ConfigureAwait(false);
                 }
                 catch (BadHttpRequestException ex)
                 {
@@ -244,23 +249,42 @@ internal sealed class DingCallbackEndpoint
         }
     }
 
-    /// <summary>Reads the body into <paramref name="buffer"/> (at least max + 1 bytes). Returns its length, or -1 when over <paramref name="max"/>.</summary>
-    private static async ValueTask<int> ReadBodyAsync(Stream body, byte[] buffer, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into <paramref name="buffer"/>, growing it (from the pool) up to <paramref name="max"/> + 1 bytes.
+    /// Returns the buffer in use and the body length, or -1 as soon as more than <paramref name="max"/> bytes arrived.
+    /// </summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, byte[] buffer, int max, CancellationToken cancellationToken)
     {
         var total = 0;
-        while (true)
+        try
         {
-            var read = await body.ReadAsync(buffer.AsMemory(total, buffer.Length - total), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            while (true)
             {
-                return total;
-            }
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1L));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-            total += read;
-            if (total > max)
-            {
-                return -1;
+                var read = await body.ReadAsync(buffer.AsMemory(total, buffer.Length - total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, total);
+                }
+
+                total += read;
+                if (total > max)
+                {
+                    return (buffer, -1);
+                }
             }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
