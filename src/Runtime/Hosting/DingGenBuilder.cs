@@ -29,6 +29,17 @@ public sealed class DingGenBuilder
         return this;
     }
 
+    /// <summary>
+    /// Configures this app's <see cref="DingGenOptions"/> in code, after configuration binding (e.g. secrets from a vault).
+    /// Start-up validation applies to the result.
+    /// </summary>
+    public DingGenBuilder Configure(Action<DingGenOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(Name, configure);
+        return this;
+    }
+
     /// <summary>Adds the handlers of another assembly through its generated module type.</summary>
     public DingGenBuilder AddModule<TModule>()
         where TModule : IDingModule

@@ -1,0 +1,92 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DingGen;
+
+/// <summary>Maps DingTalk's HTTP push callback endpoint.</summary>
+/// <remarks>
+/// <para>The endpoint answers <c>POST</c> only. Every response is JSON:</para>
+/// <list type="table">
+/// <listheader><term>status</term><description>when (body)</description></listheader>
+/// <item><term>200</term><description>a verified event, handled or not, or a <c>check_url</c> / <c>check_create_suite_url</c> /
+/// <c>check_update_suite_url</c> validation: <c>{"msg_signature","timeStamp","nonce","encrypt"}</c>, the string <c>success</c>
+/// encrypted with the owner key the request used, signed over the request's own timestamp and nonce.</description></item>
+/// <item><term>400</term><description>query parameters missing or repeated (900101), body not <c>{"encrypt":"…"}</c> (900102),
+/// ciphertext malformed (DingTalk's 900008 / 900009), decrypted payload not a JSON object with an <c>EventType</c> (900104).</description></item>
+/// <item><term>401</term><description>bad signature (900006) or wrong owner key (900010), including the suite-creation placeholder key used
+/// for anything but <c>check_create_suite_url</c>.</description></item>
+/// <item><term>413</term><description>body over <see cref="DingGenOptions.MaxBodyBytes"/> (900103).</description></item>
+/// <item><term>500</term><description>a handler failed (900105; DingTalk redelivers), or the app's configuration is invalid (900106).</description></item>
+/// </list>
+/// <para>Error bodies are <c>{"errcode":&lt;int&gt;,"errmsg":"…"}</c> (<see cref="DingCallbackErrorCode"/>, <see cref="DingCryptoErrorCode"/>).
+/// No handler runs for a rejected request, and nothing secret or decrypted is logged. Handlers receive the host's
+/// <c>ApplicationStopping</c> token, not the request's abort token. A callback slower than 1000 ms logs a warning
+/// "DingTalk deadline at risk" with each handler's duration (DingTalk waits 1500 ms).</para>
+/// </remarks>
+public static class DingCallbackEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the callback endpoint of the default DingTalk app (added with <c>services.AddDingGen(section)</c>) at
+    /// <paramref name="pattern"/>, e.g. <c>app.MapDingCallback("/dingtalk/callback")</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The app was not added, or no <see cref="IDingEventDispatcher"/> is registered.</exception>
+    public static IEndpointConventionBuilder MapDingCallback(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern) =>
+        MapDingCallback(endpoints, pattern, DingGenServiceCollectionExtensions.DefaultAppName);
+
+    /// <summary>
+    /// Maps the callback endpoint of the DingTalk app <paramref name="name"/> (added with <c>services.AddDingGen(name, section)</c>)
+    /// at <paramref name="pattern"/>. The app's <c>Token</c> and <c>AesKey</c> become required and are validated at start-up.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder (the <c>WebApplication</c>).</param>
+    /// <param name="pattern">The route, e.g. <c>/dingtalk/hr</c>.</param>
+    /// <param name="name">The app name given to <c>AddDingGen</c>.</param>
+    /// <returns>The endpoint convention builder, to add metadata (rate limiting, host filters, …).</returns>
+    /// <exception cref="InvalidOperationException">The app was not added, or no <see cref="IDingEventDispatcher"/> is registered
+    /// (the generated <c>services.AddDingEventHandlers()</c> registers one per assembly with <c>[DingEvent]</c> handlers).</exception>
+    public static IEndpointConventionBuilder MapDingCallback(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern, string name)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(name);
+
+        var services = endpoints.ServiceProvider;
+        var registry = services.GetService<DingGenAppRegistry>();
+        if (registry is null || !registry.IsApp(name))
+        {
+            throw new InvalidOperationException(name.Length == 0
+                ? "DingGen: MapDingCallback needs the default DingTalk app; call services.AddDingGen(builder.Configuration.GetSection(\"DingGen\")) first."
+                : $"DingGen: MapDingCallback(\"{pattern}\", \"{name}\") needs the DingTalk app '{name}'; call services.AddDingGen(\"{name}\", section) first.");
+        }
+
+        if (!HasDispatcher(services))
+        {
+            throw new InvalidOperationException(
+                "DingGen: MapDingCallback found no IDingEventDispatcher, so no event could ever be handled. " +
+                "Call services.AddDingEventHandlers() (generated in each assembly with [DingEvent] methods) or services.AddDingModule<TModule>() before building the app.");
+        }
+
+        registry.MarkMapped(name);
+
+        // Options read before this point were validated without the Token/AesKey requirement: drop them so start-up validation sees it.
+        services.GetService<IOptionsMonitorCache<DingGenOptions>>()?.TryRemove(name);
+
+        var endpoint = new DingCallbackEndpoint(name, services);
+        RequestDelegate handler = endpoint.HandleAsync;
+        return endpoints.MapPost(pattern, handler)
+            .WithDisplayName(name.Length == 0 ? "DingTalk callback" : $"DingTalk callback ({name})");
+    }
+
+    private static bool HasDispatcher(IServiceProvider services)
+    {
+        if (services.GetService<IServiceProviderIsService>() is { } isService)
+        {
+            return isService.IsService(typeof(IDingEventDispatcher));
+        }
+
+        return services.GetService<DingEventRouter>() is { Dispatchers.Count: > 0 };
+    }
+}

@@ -1,0 +1,28 @@
+namespace DingGen;
+
+/// <summary>
+/// The <c>errcode</c> values of the callback endpoint's error bodies <c>{"errcode":…,"errmsg":"…"}</c> that are not
+/// DingTalk crypto codes. Crypto failures use DingTalk's own codes (<see cref="DingCryptoErrorCode"/>): 900006 bad
+/// signature and 900010 wrong owner key (HTTP 401), 900008 and 900009 malformed ciphertext (HTTP 400).
+/// DingGen's own codes sit in the 9001xx range, next to DingTalk's 9000xx, and never change meaning.
+/// </summary>
+public enum DingCallbackErrorCode
+{
+    /// <summary>900101, HTTP 400: the query lacks <c>msg_signature</c>/<c>signature</c>, <c>timestamp</c>/<c>timeStamp</c> or <c>nonce</c>, or repeats one.</summary>
+    InvalidQuery = 900101,
+
+    /// <summary>900102, HTTP 400: the body is not a JSON object with one string member <c>encrypt</c>.</summary>
+    MalformedBody = 900102,
+
+    /// <summary>900103, HTTP 413: the body is larger than <see cref="DingGenOptions.MaxBodyBytes"/>.</summary>
+    BodyTooLarge = 900103,
+
+    /// <summary>900104, HTTP 400: the verified, decrypted payload is not a JSON object with a string <c>EventType</c>.</summary>
+    InvalidPayload = 900104,
+
+    /// <summary>900105, HTTP 500: a handler failed (DingTalk redelivers the event).</summary>
+    HandlerFailed = 900105,
+
+    /// <summary>900106, HTTP 500: the app's configuration is invalid (see the start-up validation messages).</summary>
+    ConfigurationInvalid = 900106,
+}

@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace DingGen;
+
+/// <summary>
+/// The DingTalk apps added with <c>AddDingGen</c> (name → configuration path, for validation messages) and the
+/// names a callback endpoint was mapped for (<c>MapDingCallback</c>). One instance per service collection.
+/// </summary>
+internal sealed class DingGenAppRegistry
+{
+    private readonly ConcurrentDictionary<string, string> _apps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _mapped = new(StringComparer.Ordinal);
+
+    public void AddApp(string name, string configurationPath) => _apps[name] = configurationPath;
+
+    public bool IsApp(string name) => _apps.ContainsKey(name);
+
+    public IReadOnlyCollection<string> AppNames => _apps.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The setting name prefix for messages, e.g. <c>DingGen:</c>.</summary>
+    public string SettingPrefix(string name) =>
+        _apps.TryGetValue(name, out var path) && path.Length > 0 ? path + ":" : string.Empty;
+
+    public void MarkMapped(string name) => _mapped[name] = 0;
+
+    public bool IsMapped(string name) => _mapped.ContainsKey(name);
+
+    public bool AnyMapped => !_mapped.IsEmpty;
+
+    public static string Describe(string name) => name.Length == 0 ? "the default DingTalk app" : $"the DingTalk app '{name}'";
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+
+namespace DingGen;
+
+/// <summary>
+/// The checks of <see cref="DingGenOptions"/> that data annotations cannot express: <c>Token</c> and <c>AesKey</c>
+/// are required when a callback is mapped for the app, <c>AesKey</c> is 43 Base64 characters, <c>OwnerKey</c> is not blank.
+/// Messages name the setting with its configuration path (<c>DingGen:AesKey must be 43 characters</c>) and never its value.
+/// </summary>
+internal sealed class DingGenOptionsValidator : IValidateOptions<DingGenOptions>
+{
+    private readonly DingGenAppRegistry _registry;
+
+    public DingGenOptionsValidator(DingGenAppRegistry registry)
+    {
+        _registry = registry;
+    }
+
+    public ValidateOptionsResult Validate(string? name, DingGenOptions options)
+    {
+        name ??= Options.DefaultName;
+        if (!_registry.IsApp(name))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var prefix = _registry.SettingPrefix(name);
+        var mapped = _registry.IsMapped(name);
+        List<string>? failures = null;
+
+        if (string.IsNullOrEmpty(options.Token))
+        {
+            if (mapped)
+            {
+                Fail(ref failures, $"{prefix}Token is required because a callback is mapped for {DingGenAppRegistry.Describe(name)} (MapDingCallback).");
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(options.Token))
+        {
+            Fail(ref failures, $"{prefix}Token must not be blank.");
+        }
+
+        if (string.IsNullOrEmpty(options.AesKey))
+        {
+            if (mapped)
+            {
+                Fail(ref failures, $"{prefix}AesKey is required because a callback is mapped for {DingGenAppRegistry.Describe(name)} (MapDingCallback).");
+            }
+        }
+        else if (options.AesKey.Length != DingCallbackCrypto.AesKeyLength)
+        {
+            Fail(ref failures, $"{prefix}AesKey must be {DingCallbackCrypto.AesKeyLength} characters (the EncodingAESKey without its trailing '=').");
+        }
+        else if (!DingCallbackCrypto.IsValidAesKey(options.AesKey))
+        {
+            Fail(ref failures, $"{prefix}AesKey must contain only Base64 letters and digits.");
+        }
+
+        if (!string.IsNullOrEmpty(options.OwnerKey) && string.IsNullOrWhiteSpace(options.OwnerKey))
+        {
+            Fail(ref failures, $"{prefix}OwnerKey must not be blank; remove it to use AppKey.");
+        }
+
+        return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Fail(ref List<string>? failures, string message) => (failures ??= new List<string>()).Add(message);
+}
