@@ -1,0 +1,51 @@
+using ApprovalHost;
+using DingGen;
+
+// The approval host: DingTalk posts encrypted callbacks to /dingtalk/callback; approvals become work orders.
+// Keys come from configuration (appsettings.Development.json for development, environment variables such as
+// DingGen__Token / DingGen__AesKey / DingGen__AppKey in production).
+// `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
+var simulate = args.Contains("--simulate", StringComparer.Ordinal);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = args.Where(a => a != "--simulate").ToArray(),
+    EnvironmentName = simulate ? Environments.Development : null,
+});
+
+builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+builder.Services.AddDingEventHandlers();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
+builder.Services.AddSingleton<ActivityJournal>();
+builder.Services.AddHealthChecks().AddDingGenHealthCheck();
+
+if (simulate)
+{
+    // One line per delivery on the console: only warnings from the host itself.
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    });
+}
+
+var app = builder.Build();
+app.MapDingCallback("/dingtalk/callback");
+app.MapHealthChecks("/health");
+
+if (!simulate)
+{
+    await app.RunAsync();
+    return 0;
+}
+
+await app.StartAsync();
+try
+{
+    return await Simulation.RunAsync(app);
+}
+finally
+{
+    await app.StopAsync();
+}
