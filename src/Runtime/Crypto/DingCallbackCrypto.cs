@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,6 +42,8 @@ public sealed class DingCallbackCrypto
     private const int PaddingBlockSize = 32;
     private const int FrameHeaderLength = RandomPrefixLength + 4;
     private const int StackallocThreshold = 512;
+    private const int RandomPoolSize = 256;
+    private const int MaxCharsForEstimate = 1 << 24;
 
     private static ReadOnlySpan<byte> RandomAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"u8;
 
@@ -51,6 +54,12 @@ public sealed class DingCallbackCrypto
     private readonly byte[] _iv;
     private readonly byte[] _ownerKeyUtf8;
     private Aes? _cachedAes;
+
+    [ThreadStatic]
+    private static byte[]? t_randomPool;
+
+    [ThreadStatic]
+    private static int t_randomPoolOffset;
 
     /// <summary>Creates the crypto for one DingTalk app.</summary>
     /// <param name="token">The callback <c>Token</c> (signature secret). Any non-empty string.</param>
@@ -122,7 +131,7 @@ public sealed class DingCallbackCrypto
 
         Span<char> expected = stackalloc char[SignatureLength];
         ComputeSignature(timestamp, nonce, encrypt, expected);
-        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature));
+        return SignatureEquals(expected, signature);
     }
 
     /// <summary>
@@ -149,12 +158,36 @@ public sealed class DingCallbackCrypto
     public DingCryptoErrorCode TryDecrypt(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, out byte[]? plaintext)
     {
         plaintext = null;
-        if (!VerifySignature(signature, timestamp, nonce, encrypt))
+        if (signature.Length != SignatureLength)
         {
             return DingCryptoErrorCode.ComputeSignatureError;
         }
 
-        return DecryptVerified(encrypt, out plaintext);
+        // The UTF-8 signature input also holds encrypt's bytes, which the fast Base64 path then decodes in place.
+        var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
+        byte[]? rented = null;
+        var buffer = capacity <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out var encryptStart, out var encryptLength);
+            Span<char> expected = stackalloc char[SignatureLength];
+            HashToHex(buffer.Slice(0, written), expected);
+            if (!SignatureEquals(expected, signature))
+            {
+                return DingCryptoErrorCode.ComputeSignatureError;
+            }
+
+            return DecryptVerified(encrypt, buffer.Slice(encryptStart, encryptLength), out plaintext);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -164,7 +197,7 @@ public sealed class DingCallbackCrypto
     public string Encrypt(ReadOnlySpan<byte> message)
     {
         Span<byte> random = stackalloc byte[RandomPrefixLength];
-        RandomNumberGenerator.GetItems(RandomAlphabet, random);
+        FillRandomPrefix(random);
         return Encrypt(message, random);
     }
 
@@ -184,18 +217,21 @@ public sealed class DingCallbackCrypto
         var padding = PaddingBlockSize - (frameLength % PaddingBlockSize);
         var total = frameLength + padding;
 
-        var plainBuffer = ArrayPool<byte>.Shared.Rent(total);
-        var cipherBuffer = ArrayPool<byte>.Shared.Rent(total);
+        // One buffer holds the plaintext frame and then the ciphertext; small replies stay on the stack.
+        byte[]? rented = null;
+        var buffer = 2 * total <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(2 * total));
+        var frame = buffer.Slice(0, total);
+        var cipher = buffer.Slice(total, total);
         try
         {
-            var frame = plainBuffer.AsSpan(0, total);
             randomPrefix.CopyTo(frame);
             BinaryPrimitives.WriteUInt32BigEndian(frame.Slice(RandomPrefixLength, 4), (uint)message.Length);
             message.CopyTo(frame.Slice(FrameHeaderLength));
             _ownerKeyUtf8.CopyTo(frame.Slice(FrameHeaderLength + message.Length));
             frame.Slice(frameLength).Fill((byte)padding);
 
-            var cipher = cipherBuffer.AsSpan(0, total);
             var aes = RentAes();
             try
             {
@@ -214,8 +250,11 @@ public sealed class DingCallbackCrypto
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
-            ArrayPool<byte>.Shared.Return(cipherBuffer);
+            CryptographicOperations.ZeroMemory(frame);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -254,9 +293,46 @@ public sealed class DingCallbackCrypto
 
     private void ComputeSignature(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<char> destination)
     {
+        var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
+        byte[]? rented = null;
+        var buffer = capacity <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out _, out _);
+            HashToHex(buffer.Slice(0, written), destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>An upper bound of the UTF-8 length of the four signature inputs, without scanning them when they are small enough.</summary>
+    private int SignatureInputCapacity(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
+    {
+        var chars = (long)_token.Length + timestamp.Length + nonce.Length + encrypt.Length;
+        if (chars <= MaxCharsForEstimate)
+        {
+            return Encoding.UTF8.GetMaxByteCount((int)chars);
+        }
+
+        return checked(Encoding.UTF8.GetByteCount(_token) + Encoding.UTF8.GetByteCount(timestamp)
+            + Encoding.UTF8.GetByteCount(nonce) + Encoding.UTF8.GetByteCount(encrypt));
+    }
+
+    /// <summary>
+    /// Writes the UTF-8 bytes of token, timestamp, nonce and encrypt, sorted ordinally by their UTF-16 code units as
+    /// DingTalk's Java code sorts with <c>Arrays.sort</c>, and says where encrypt's bytes landed.
+    /// </summary>
+    private int WriteSignatureInput(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<byte> destination, out int encryptStart, out int encryptLength)
+    {
         var parts = new SignatureParts(_token, timestamp, nonce, encrypt);
         Span<int> order = stackalloc int[4] { 0, 1, 2, 3 };
-        // Insertion sort by ordinal UTF-16 comparison, as DingTalk's Java code sorts with Arrays.sort.
         for (var i = 1; i < 4; i++)
         {
             var current = order[i];
@@ -270,52 +346,57 @@ public sealed class DingCallbackCrypto
             order[j + 1] = current;
         }
 
-        var byteCount = 0;
+        encryptStart = 0;
+        encryptLength = 0;
+        var written = 0;
         for (var i = 0; i < 4; i++)
         {
-            byteCount += Encoding.UTF8.GetByteCount(parts[i]);
-        }
-
-        byte[]? rented = null;
-        var buffer = byteCount <= StackallocThreshold
-            ? stackalloc byte[StackallocThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
-        try
-        {
-            var written = 0;
-            for (var i = 0; i < 4; i++)
+            var count = Encoding.UTF8.GetBytes(parts[order[i]], destination.Slice(written));
+            if (order[i] == SignatureParts.EncryptIndex)
             {
-                written += Encoding.UTF8.GetBytes(parts[order[i]], buffer.Slice(written));
+                encryptStart = written;
+                encryptLength = count;
             }
 
-            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-            SHA1.HashData(buffer.Slice(0, written), hash);
-            Convert.TryToHexStringLower(hash, destination, out _);
+            written += count;
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+
+        return written;
     }
 
-    private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, out byte[]? plaintext)
+    private static void HashToHex(ReadOnlySpan<byte> input, Span<char> destination)
+    {
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(input, hash);
+        Convert.TryToHexStringLower(hash, destination, out _);
+    }
+
+    private static bool SignatureEquals(ReadOnlySpan<char> expected, ReadOnlySpan<char> actual) =>
+        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(actual));
+
+    /// <summary>Decrypts a verified <c>encrypt</c> value; <paramref name="encryptUtf8"/> is the same text as UTF-8.</summary>
+    private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, ReadOnlySpan<byte> encryptUtf8, out byte[]? plaintext)
     {
         plaintext = null;
-        var maxCipherLength = ((encrypt.Length + 3) / 4) * 3;
+        var maxCipherLength = ((Math.Max(encrypt.Length, encryptUtf8.Length) + 3) / 4) * 3;
         if (maxCipherLength == 0)
         {
             return DingCryptoErrorCode.ComputeDecryptTextLengthError;
         }
 
-        var cipherBuffer = ArrayPool<byte>.Shared.Rent(maxCipherLength);
-        byte[]? plainBuffer = null;
+        // One buffer: the ciphertext first, then the plaintext frame.
+        var buffer = ArrayPool<byte>.Shared.Rent(2 * maxCipherLength);
+        var cipherLength = 0;
         try
         {
-            if (!Convert.TryFromBase64Chars(encrypt, cipherBuffer, out var cipherLength))
+            var cipherBuffer = buffer.AsSpan(0, maxCipherLength);
+
+            // The vectorised UTF-8 decoder handles canonical Base64; anything else (whitespace, …) goes through
+            // Convert, which is what decides validity.
+            if (Base64.DecodeFromUtf8(encryptUtf8, cipherBuffer, out _, out cipherLength) != OperationStatus.Done
+                && !Convert.TryFromBase64Chars(encrypt, cipherBuffer, out cipherLength))
             {
+                cipherLength = 0;
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
 
@@ -326,15 +407,16 @@ public sealed class DingCallbackCrypto
 
             if (cipherLength % 16 != 0)
             {
+                cipherLength = 0;
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
 
-            plainBuffer = ArrayPool<byte>.Shared.Rent(cipherLength);
+            var plainBuffer = buffer.AsSpan(maxCipherLength, cipherLength);
             int decrypted;
             var aes = RentAes();
             try
             {
-                decrypted = aes.DecryptCbc(cipherBuffer.AsSpan(0, cipherLength), _iv, plainBuffer.AsSpan(0, cipherLength), PaddingMode.None);
+                decrypted = aes.DecryptCbc(cipherBuffer.Slice(0, cipherLength), _iv, plainBuffer, PaddingMode.None);
             }
             catch (CryptographicException)
             {
@@ -345,7 +427,7 @@ public sealed class DingCallbackCrypto
                 ReturnAes(aes);
             }
 
-            ReadOnlySpan<byte> frame = plainBuffer.AsSpan(0, decrypted);
+            ReadOnlySpan<byte> frame = plainBuffer.Slice(0, decrypted);
 
             // DingTalk's reference code reads only the last byte: 1..32 drops that many bytes, anything else drops nothing.
             int pad = frame[^1];
@@ -382,12 +464,39 @@ public sealed class DingCallbackCrypto
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(cipherBuffer);
-            if (plainBuffer is not null)
+            // Only the plaintext half can hold anything secret.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxCipherLength, cipherLength));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with letters and digits, uniformly, from a per-thread pool of
+    /// cryptographically random bytes: one call to the system generator serves many replies.
+    /// </summary>
+    private static void FillRandomPrefix(Span<byte> destination)
+    {
+        var pool = t_randomPool ??= new byte[RandomPoolSize];
+        var offset = t_randomPoolOffset;
+        for (var filled = 0; filled < destination.Length;)
+        {
+            if (offset == 0)
             {
-                ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+                RandomNumberGenerator.Fill(pool);
+                offset = pool.Length;
+            }
+
+            var b = pool[--offset];
+            pool[offset] = 0;
+
+            // 248 = 4 * 62: bytes below it map uniformly onto the 62 characters; the rest are skipped.
+            if (b < 248)
+            {
+                destination[filled++] = RandomAlphabet[b % RandomAlphabet.Length];
             }
         }
+
+        t_randomPoolOffset = offset;
     }
 
     private static byte[] DecodeAesKey(string? aesKey)
@@ -436,6 +545,8 @@ public sealed class DingCallbackCrypto
         private readonly ReadOnlySpan<char> _timestamp = timestamp;
         private readonly ReadOnlySpan<char> _nonce = nonce;
         private readonly ReadOnlySpan<char> _encrypt = encrypt;
+
+        public const int EncryptIndex = 3;
 
         public ReadOnlySpan<char> this[int index] => index switch
         {

@@ -226,6 +226,69 @@ public sealed class CryptoPropertyTests
         Assert.Equal(0, failures);
     }
 
+    [Fact]
+    public void Base64_wrapped_every_76_characters_is_accepted_once_re_signed()
+    {
+        // DingTalk's Python 3 port emits Base64 with a newline every 76 characters; the Java class accepts it.
+        var v = CryptoVectors.Positive.First(p => p.Text("encrypt").Length > 200);
+        var crypto = new DingCallbackCrypto(v.Text("token"), v.Text("aesKey"), v.Text("ownerKey"));
+        var encrypt = string.Join('\n', v.Text("encrypt").Chunk(76).Select(c => new string(c))) + "\n";
+        var signature = crypto.ComputeSignature(v.Text("timestamp"), v.Text("nonce"), encrypt);
+
+        var code = crypto.TryDecrypt(signature, v.Text("timestamp"), v.Text("nonce"), encrypt, out var plaintext);
+
+        Assert.Equal(DingCryptoErrorCode.None, code);
+        Assert.Equal(Encoding.UTF8.GetBytes(v.Text("plaintext")), plaintext);
+    }
+
+    [Theory]
+    [InlineData("O4RBKCL05uGmk7E+tIShmAhkok5DbO0T55CwirxNTDI8+9+50Q/25D7N9BidICqhTVzPFO9SZ7GwKbS6DgAOlg", DingCryptoErrorCode.ComputeDecryptTextError)]
+    [InlineData("O4RBKCL05uGmk7E-tIShmAhkok5DbO0T55CwirxNTDI8+9+50Q/25D7N9BidICqhTVzPFO9SZ7GwKbS6DgAOlg==", DingCryptoErrorCode.ComputeDecryptTextError)]
+    [InlineData("O4RBKCL05uGmk7E+tIShmAhkok5DbO0T55CwirxNTDI8+9+50Q/25D7N9BidICqhTVzPFO9SZ7Gw中S6DgAOlg==", DingCryptoErrorCode.ComputeDecryptTextError)]
+    [InlineData("", DingCryptoErrorCode.ComputeDecryptTextLengthError)]
+    [InlineData("    ", DingCryptoErrorCode.ComputeDecryptTextLengthError)]
+    public void Malformed_Base64_that_is_validly_signed_fails_cleanly(string encrypt, DingCryptoErrorCode expected)
+    {
+        var crypto = new DingCallbackCrypto("Tk7vQ2mR9x", "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS", "dingzq4bkl7mxn0ofa2c");
+        var signature = crypto.ComputeSignature("1717034400123", "bR4kWm9Z", encrypt);
+
+        var code = crypto.TryDecrypt(signature, "1717034400123", "bR4kWm9Z", encrypt, out var plaintext);
+
+        Assert.Equal(expected, code);
+        Assert.Null(plaintext);
+    }
+
+    [Fact]
+    public void Random_prefixes_are_16_letters_and_digits_and_differ_between_calls()
+    {
+        const string aesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";
+        var crypto = new DingCallbackCrypto("Tk7vQ2mR9x", aesKey, "dingzq4bkl7mxn0ofa2c");
+        var key = Convert.FromBase64String(aesKey + "=");
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = key;
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var frame = aes.DecryptCbc(Convert.FromBase64String(crypto.Encrypt("success"u8)), key.AsSpan(0, 16), System.Security.Cryptography.PaddingMode.None);
+            var prefix = Encoding.ASCII.GetString(frame, 0, 16);
+            Assert.Matches("^[A-Za-z0-9]{16}$", prefix);
+            Assert.True(prefixes.Add(prefix), "a random prefix repeated");
+        }
+    }
+
+    [Fact]
+    public void Long_signature_inputs_use_pooled_buffers_and_still_verify()
+    {
+        var crypto = new DingCallbackCrypto(new string('t', 300), "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS", "dingzq4bkl7mxn0ofa2c");
+        var timestamp = new string('1', 200);
+        var nonce = "非ASCII的随机数" + new string('n', 100);
+        var reply = crypto.CreateReply(new byte[100_000], timestamp, nonce);
+
+        Assert.Equal(DingCryptoErrorCode.None, crypto.TryDecrypt(reply.MsgSignature, timestamp, nonce, reply.Encrypt, out var plaintext));
+        Assert.Equal(new byte[100_000], plaintext);
+    }
+
     private static void AssertRejected(SignedCallback callback, string signature, string timestamp, string nonce, string encrypt)
     {
         var code = callback.Crypto.TryDecrypt(signature, timestamp, nonce, encrypt, out var plaintext);
