@@ -163,7 +163,7 @@ public sealed class DingCallbackCrypto
             return DingCryptoErrorCode.ComputeSignatureError;
         }
 
-        // The UTF-8 signature input also holds encrypt's bytes, which the fast Base64 path then decodes in place.
+        // The UTF-8 signature input also holds encrypt's bytes, which the Base64 fast path then decodes from.
         var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
         byte[]? rented = null;
         var buffer = capacity <= StackallocThreshold
@@ -386,17 +386,16 @@ public sealed class DingCallbackCrypto
 
         // One buffer: the ciphertext first, then the plaintext frame.
         var buffer = ArrayPool<byte>.Shared.Rent(2 * maxCipherLength);
-        var cipherLength = 0;
+        var plainLength = 0;
         try
         {
             var cipherBuffer = buffer.AsSpan(0, maxCipherLength);
 
             // The vectorised UTF-8 decoder handles canonical Base64; anything else (whitespace, …) goes through
             // Convert, which is what decides validity.
-            if (Base64.DecodeFromUtf8(encryptUtf8, cipherBuffer, out _, out cipherLength) != OperationStatus.Done
+            if (Base64.DecodeFromUtf8(encryptUtf8, cipherBuffer, out _, out var cipherLength) != OperationStatus.Done
                 && !Convert.TryFromBase64Chars(encrypt, cipherBuffer, out cipherLength))
             {
-                cipherLength = 0;
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
 
@@ -407,11 +406,11 @@ public sealed class DingCallbackCrypto
 
             if (cipherLength % 16 != 0)
             {
-                cipherLength = 0;
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
 
-            var plainBuffer = buffer.AsSpan(maxCipherLength, cipherLength);
+            plainLength = cipherLength;
+            var plainBuffer = buffer.AsSpan(maxCipherLength, plainLength);
             int decrypted;
             var aes = RentAes();
             try
@@ -465,7 +464,7 @@ public sealed class DingCallbackCrypto
         finally
         {
             // Only the plaintext half can hold anything secret.
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxCipherLength, cipherLength));
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxCipherLength, plainLength));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
