@@ -25,7 +25,8 @@ internal static class CliApp
           encrypt   encrypt and sign a message as reply JSON (plaintext from stdin unless --plaintext)
           keygen    print a new random Token and AesKey
 
-        Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …') or a usage error ('error usage: …').
+        Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …') or a usage error ('error usage: …');
+        1 standard input or output failed ('error io: …').
 
         """;
 
@@ -78,6 +79,11 @@ internal static class CliApp
         catch (DingCryptoException e)
         {
             return io.CryptoError(e.Code);
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"error io: {e.Message}");
+            return ExitCodes.IOFailure;
         }
     }
 

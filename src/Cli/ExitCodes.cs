@@ -8,4 +8,7 @@ internal static class ExitCodes
 
     /// <summary>A crypto failure (<c>error 900xxx: …</c>) or a usage error (<c>error usage: …</c>).</summary>
     public const int Failure = 2;
+
+    /// <summary>Standard input or output failed (<c>error io: …</c>), e.g. a closed pipe.</summary>
+    public const int IOFailure = 1;
 }

@@ -42,7 +42,7 @@ public sealed class DingCallbackCrypto
     private const int PaddingBlockSize = 32;
     private const int FrameHeaderLength = RandomPrefixLength + 4;
     private const int StackallocThreshold = 512;
-    private const int RandomPoolSize = 256;
+    private const int RandomPoolSize = 1024;
     private const int MaxCharsForEstimate = 1 << 24;
 
     private static ReadOnlySpan<byte> RandomAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"u8;
