@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -48,6 +47,8 @@ public sealed class DingCallbackCrypto
     private static ReadOnlySpan<byte> RandomAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"u8;
 
     private static readonly byte[] SuccessUtf8 = "success"u8.ToArray();
+
+    private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
 
     private readonly string _token;
     private readonly byte[] _key;
@@ -113,9 +114,9 @@ public sealed class DingCallbackCrypto
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(nonce);
         ArgumentNullException.ThrowIfNull(encrypt);
-        Span<char> hex = stackalloc char[SignatureLength];
-        ComputeSignature(timestamp, nonce, encrypt, hex);
-        return new string(hex);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        ComputeSignatureHash(timestamp, nonce, encrypt, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>
@@ -124,14 +125,15 @@ public sealed class DingCallbackCrypto
     /// </summary>
     public bool VerifySignature(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
     {
-        if (signature.Length != SignatureLength)
+        Span<byte> provided = stackalloc byte[SHA1.HashSizeInBytes];
+        if (!TryParseSignature(signature, provided))
         {
             return false;
         }
 
-        Span<char> expected = stackalloc char[SignatureLength];
-        ComputeSignature(timestamp, nonce, encrypt, expected);
-        return SignatureEquals(expected, signature);
+        Span<byte> expected = stackalloc byte[SHA1.HashSizeInBytes];
+        ComputeSignatureHash(timestamp, nonce, encrypt, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, provided);
     }
 
     /// <summary>
@@ -158,7 +160,8 @@ public sealed class DingCallbackCrypto
     public DingCryptoErrorCode TryDecrypt(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, out byte[]? plaintext)
     {
         plaintext = null;
-        if (signature.Length != SignatureLength)
+        Span<byte> provided = stackalloc byte[SHA1.HashSizeInBytes];
+        if (!TryParseSignature(signature, provided))
         {
             return DingCryptoErrorCode.ComputeSignatureError;
         }
@@ -172,9 +175,9 @@ public sealed class DingCallbackCrypto
         try
         {
             var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out var encryptStart, out var encryptLength);
-            Span<char> expected = stackalloc char[SignatureLength];
-            HashToHex(buffer.Slice(0, written), expected);
-            if (!SignatureEquals(expected, signature))
+            Span<byte> expected = stackalloc byte[SHA1.HashSizeInBytes];
+            SHA1.HashData(buffer.Slice(0, written), expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, provided))
             {
                 return DingCryptoErrorCode.ComputeSignatureError;
             }
@@ -291,7 +294,7 @@ public sealed class DingCallbackCrypto
         return RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
     }
 
-    private void ComputeSignature(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<char> destination)
+    private void ComputeSignatureHash(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<byte> destination)
     {
         var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
         byte[]? rented = null;
@@ -301,7 +304,7 @@ public sealed class DingCallbackCrypto
         try
         {
             var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out _, out _);
-            HashToHex(buffer.Slice(0, written), destination);
+            SHA1.HashData(buffer.Slice(0, written), destination);
         }
         finally
         {
@@ -364,15 +367,16 @@ public sealed class DingCallbackCrypto
         return written;
     }
 
-    private static void HashToHex(ReadOnlySpan<byte> input, Span<char> destination)
-    {
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        SHA1.HashData(input, hash);
-        Convert.TryToHexStringLower(hash, destination, out _);
-    }
-
-    private static bool SignatureEquals(ReadOnlySpan<char> expected, ReadOnlySpan<char> actual) =>
-        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(actual));
+    /// <summary>
+    /// Decodes a signature that is exactly 40 lowercase hex characters (DingTalk's reference code compares the hex
+    /// text exactly, so upper case is a mismatch). Comparing the 20 decoded bytes in constant time is equivalent to
+    /// comparing the hex text, and the signature's own format is not secret.
+    /// </summary>
+    private static bool TryParseSignature(ReadOnlySpan<char> signature, Span<byte> destination) =>
+        signature.Length == SignatureLength
+        && !signature.ContainsAnyExcept(LowerHexDigits)
+        && Convert.FromHexString(signature, destination, out _, out var written) == OperationStatus.Done
+        && written == SHA1.HashSizeInBytes;
 
     /// <summary>Decrypts a verified <c>encrypt</c> value; <paramref name="encryptUtf8"/> is the same text as UTF-8.</summary>
     private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, ReadOnlySpan<byte> encryptUtf8, out byte[]? plaintext)

@@ -183,6 +183,25 @@ public sealed class CryptoPropertyTests
         Assert.Null(plaintext);
     }
 
+    [Theory]
+    [InlineData("2C6f0f57d8586470b2f23298438b8b7ffb55ce49")]
+    [InlineData("2c6f0f57d8586470b2f23298438b8b7ffb55ce49 ")]
+    [InlineData(" 2c6f0f57d8586470b2f23298438b8b7ffb55ce4")]
+    [InlineData("2c6f0f57d8586470b2f23298438b8b7ffb55ce4")]
+    [InlineData("2c6f0f57d8586470b2f23298438b8b7ffb55ce4g")]
+    [InlineData("２c6f0f57d8586470b2f23298438b8b7ffb55ce49")]
+    [InlineData("")]
+    public void Signature_that_is_not_the_exact_lowercase_hex_is_rejected_with_900006(string signature)
+    {
+        var v = CryptoVectors.PositiveById("s-pos-001");
+        Assert.Equal("2c6f0f57d8586470b2f23298438b8b7ffb55ce49", v.Text("signature"));
+        var crypto = new DingCallbackCrypto(v.Text("token"), v.Text("aesKey"), v.Text("ownerKey"));
+
+        Assert.False(crypto.VerifySignature(signature, v.Text("timestamp"), v.Text("nonce"), v.Text("encrypt")));
+        Assert.Equal(DingCryptoErrorCode.ComputeSignatureError, crypto.TryDecrypt(signature, v.Text("timestamp"), v.Text("nonce"), v.Text("encrypt"), out var plaintext));
+        Assert.Null(plaintext);
+    }
+
     [Fact]
     public void Success_reply_decrypts_to_success_and_its_JSON_has_exactly_the_four_string_members()
     {
