@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -41,16 +41,26 @@ public sealed class DingCallbackCrypto
     private const int PaddingBlockSize = 32;
     private const int FrameHeaderLength = RandomPrefixLength + 4;
     private const int StackallocThreshold = 512;
+    private const int RandomPoolSize = 1024;
+    private const int MaxCharsForEstimate = 1 << 24;
 
     private static ReadOnlySpan<byte> RandomAlphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"u8;
 
     private static readonly byte[] SuccessUtf8 = "success"u8.ToArray();
+
+    private static readonly SearchValues<char> LowerHexDigits = SearchValues.Create("0123456789abcdef");
 
     private readonly string _token;
     private readonly byte[] _key;
     private readonly byte[] _iv;
     private readonly byte[] _ownerKeyUtf8;
     private Aes? _cachedAes;
+
+    [ThreadStatic]
+    private static byte[]? t_randomPool;
+
+    [ThreadStatic]
+    private static int t_randomPoolOffset;
 
     /// <summary>Creates the crypto for one DingTalk app.</summary>
     /// <param name="token">The callback <c>Token</c> (signature secret). Any non-empty string.</param>
@@ -104,9 +114,9 @@ public sealed class DingCallbackCrypto
         ArgumentNullException.ThrowIfNull(timestamp);
         ArgumentNullException.ThrowIfNull(nonce);
         ArgumentNullException.ThrowIfNull(encrypt);
-        Span<char> hex = stackalloc char[SignatureLength];
-        ComputeSignature(timestamp, nonce, encrypt, hex);
-        return new string(hex);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        ComputeSignatureHash(timestamp, nonce, encrypt, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>
@@ -115,14 +125,15 @@ public sealed class DingCallbackCrypto
     /// </summary>
     public bool VerifySignature(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
     {
-        if (signature.Length != SignatureLength)
+        Span<byte> provided = stackalloc byte[SHA1.HashSizeInBytes];
+        if (!TryParseSignature(signature, provided))
         {
             return false;
         }
 
-        Span<char> expected = stackalloc char[SignatureLength];
-        ComputeSignature(timestamp, nonce, encrypt, expected);
-        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature));
+        Span<byte> expected = stackalloc byte[SHA1.HashSizeInBytes];
+        ComputeSignatureHash(timestamp, nonce, encrypt, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, provided);
     }
 
     /// <summary>
@@ -149,12 +160,37 @@ public sealed class DingCallbackCrypto
     public DingCryptoErrorCode TryDecrypt(ReadOnlySpan<char> signature, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, out byte[]? plaintext)
     {
         plaintext = null;
-        if (!VerifySignature(signature, timestamp, nonce, encrypt))
+        Span<byte> provided = stackalloc byte[SHA1.HashSizeInBytes];
+        if (!TryParseSignature(signature, provided))
         {
             return DingCryptoErrorCode.ComputeSignatureError;
         }
 
-        return DecryptVerified(encrypt, out plaintext);
+        // The UTF-8 signature input also holds encrypt's bytes, which the Base64 fast path then decodes from.
+        var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
+        byte[]? rented = null;
+        var buffer = capacity <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out var encryptStart, out var encryptLength);
+            Span<byte> expected = stackalloc byte[SHA1.HashSizeInBytes];
+            SHA1.HashData(buffer.Slice(0, written), expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, provided))
+            {
+                return DingCryptoErrorCode.ComputeSignatureError;
+            }
+
+            return DecryptVerified(encrypt, buffer.Slice(encryptStart, encryptLength), out plaintext);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -164,7 +200,7 @@ public sealed class DingCallbackCrypto
     public string Encrypt(ReadOnlySpan<byte> message)
     {
         Span<byte> random = stackalloc byte[RandomPrefixLength];
-        RandomNumberGenerator.GetItems(RandomAlphabet, random);
+        FillRandomPrefix(random);
         return Encrypt(message, random);
     }
 
@@ -184,18 +220,21 @@ public sealed class DingCallbackCrypto
         var padding = PaddingBlockSize - (frameLength % PaddingBlockSize);
         var total = frameLength + padding;
 
-        var plainBuffer = ArrayPool<byte>.Shared.Rent(total);
-        var cipherBuffer = ArrayPool<byte>.Shared.Rent(total);
+        // One buffer holds the plaintext frame and then the ciphertext; small replies stay on the stack.
+        byte[]? rented = null;
+        var buffer = 2 * total <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(2 * total));
+        var frame = buffer.Slice(0, total);
+        var cipher = buffer.Slice(total, total);
         try
         {
-            var frame = plainBuffer.AsSpan(0, total);
             randomPrefix.CopyTo(frame);
             BinaryPrimitives.WriteUInt32BigEndian(frame.Slice(RandomPrefixLength, 4), (uint)message.Length);
             message.CopyTo(frame.Slice(FrameHeaderLength));
             _ownerKeyUtf8.CopyTo(frame.Slice(FrameHeaderLength + message.Length));
             frame.Slice(frameLength).Fill((byte)padding);
 
-            var cipher = cipherBuffer.AsSpan(0, total);
             var aes = RentAes();
             try
             {
@@ -214,8 +253,11 @@ public sealed class DingCallbackCrypto
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
-            ArrayPool<byte>.Shared.Return(cipherBuffer);
+            CryptographicOperations.ZeroMemory(frame);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -252,11 +294,48 @@ public sealed class DingCallbackCrypto
         return RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
     }
 
-    private void ComputeSignature(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<char> destination)
+    private void ComputeSignatureHash(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<byte> destination)
+    {
+        var capacity = SignatureInputCapacity(timestamp, nonce, encrypt);
+        byte[]? rented = null;
+        var buffer = capacity <= StackallocThreshold
+            ? stackalloc byte[StackallocThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            var written = WriteSignatureInput(timestamp, nonce, encrypt, buffer, out _, out _);
+            SHA1.HashData(buffer.Slice(0, written), destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>An upper bound of the UTF-8 length of the four signature inputs, without scanning them when they are small enough.</summary>
+    private int SignatureInputCapacity(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
+    {
+        var chars = (long)_token.Length + timestamp.Length + nonce.Length + encrypt.Length;
+        if (chars <= MaxCharsForEstimate)
+        {
+            return Encoding.UTF8.GetMaxByteCount((int)chars);
+        }
+
+        return checked(Encoding.UTF8.GetByteCount(_token) + Encoding.UTF8.GetByteCount(timestamp)
+            + Encoding.UTF8.GetByteCount(nonce) + Encoding.UTF8.GetByteCount(encrypt));
+    }
+
+    /// <summary>
+    /// Writes the UTF-8 bytes of token, timestamp, nonce and encrypt, sorted ordinally by their UTF-16 code units as
+    /// DingTalk's Java code sorts with <c>Arrays.sort</c>, and says where encrypt's bytes landed.
+    /// </summary>
+    private int WriteSignatureInput(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt, Span<byte> destination, out int encryptStart, out int encryptLength)
     {
         var parts = new SignatureParts(_token, timestamp, nonce, encrypt);
         Span<int> order = stackalloc int[4] { 0, 1, 2, 3 };
-        // Insertion sort by ordinal UTF-16 comparison, as DingTalk's Java code sorts with Arrays.sort.
         for (var i = 1; i < 4; i++)
         {
             var current = order[i];
@@ -270,51 +349,56 @@ public sealed class DingCallbackCrypto
             order[j + 1] = current;
         }
 
-        var byteCount = 0;
+        encryptStart = 0;
+        encryptLength = 0;
+        var written = 0;
         for (var i = 0; i < 4; i++)
         {
-            byteCount += Encoding.UTF8.GetByteCount(parts[i]);
-        }
-
-        byte[]? rented = null;
-        var buffer = byteCount <= StackallocThreshold
-            ? stackalloc byte[StackallocThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(byteCount));
-        try
-        {
-            var written = 0;
-            for (var i = 0; i < 4; i++)
+            var count = Encoding.UTF8.GetBytes(parts[order[i]], destination.Slice(written));
+            if (order[i] == SignatureParts.EncryptIndex)
             {
-                written += Encoding.UTF8.GetBytes(parts[order[i]], buffer.Slice(written));
+                encryptStart = written;
+                encryptLength = count;
             }
 
-            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-            SHA1.HashData(buffer.Slice(0, written), hash);
-            Convert.TryToHexStringLower(hash, destination, out _);
+            written += count;
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+
+        return written;
     }
 
-    private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, out byte[]? plaintext)
+    /// <summary>
+    /// Decodes a signature that is exactly 40 lowercase hex characters (DingTalk's reference code compares the hex
+    /// text exactly, so upper case is a mismatch). Comparing the 20 decoded bytes in constant time is equivalent to
+    /// comparing the hex text, and the signature's own format is not secret.
+    /// </summary>
+    private static bool TryParseSignature(ReadOnlySpan<char> signature, Span<byte> destination) =>
+        signature.Length == SignatureLength
+        && !signature.ContainsAnyExcept(LowerHexDigits)
+        && Convert.FromHexString(signature, destination, out _, out var written) == OperationStatus.Done
+        && written == SHA1.HashSizeInBytes;
+
+    /// <summary>Decrypts a verified <c>encrypt</c> value; <paramref name="encryptUtf8"/> is the same text as UTF-8.</summary>
+    private DingCryptoErrorCode DecryptVerified(ReadOnlySpan<char> encrypt, ReadOnlySpan<byte> encryptUtf8, out byte[]? plaintext)
     {
         plaintext = null;
-        var maxCipherLength = ((encrypt.Length + 3) / 4) * 3;
+        var maxCipherLength = ((Math.Max(encrypt.Length, encryptUtf8.Length) + 3) / 4) * 3;
         if (maxCipherLength == 0)
         {
             return DingCryptoErrorCode.ComputeDecryptTextLengthError;
         }
 
-        var cipherBuffer = ArrayPool<byte>.Shared.Rent(maxCipherLength);
-        byte[]? plainBuffer = null;
+        // One buffer: the ciphertext first, then the plaintext frame.
+        var buffer = ArrayPool<byte>.Shared.Rent(2 * maxCipherLength);
+        var plainLength = 0;
         try
         {
-            if (!Convert.TryFromBase64Chars(encrypt, cipherBuffer, out var cipherLength))
+            var cipherBuffer = buffer.AsSpan(0, maxCipherLength);
+
+            // The vectorised UTF-8 decoder handles canonical Base64; anything else (whitespace, …) goes through
+            // Convert, which is what decides validity.
+            if (Base64.DecodeFromUtf8(encryptUtf8, cipherBuffer, out _, out var cipherLength) != OperationStatus.Done
+                && !Convert.TryFromBase64Chars(encrypt, cipherBuffer, out cipherLength))
             {
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
@@ -329,12 +413,13 @@ public sealed class DingCallbackCrypto
                 return DingCryptoErrorCode.ComputeDecryptTextError;
             }
 
-            plainBuffer = ArrayPool<byte>.Shared.Rent(cipherLength);
+            plainLength = cipherLength;
+            var plainBuffer = buffer.AsSpan(maxCipherLength, plainLength);
             int decrypted;
             var aes = RentAes();
             try
             {
-                decrypted = aes.DecryptCbc(cipherBuffer.AsSpan(0, cipherLength), _iv, plainBuffer.AsSpan(0, cipherLength), PaddingMode.None);
+                decrypted = aes.DecryptCbc(cipherBuffer.Slice(0, cipherLength), _iv, plainBuffer, PaddingMode.None);
             }
             catch (CryptographicException)
             {
@@ -345,7 +430,7 @@ public sealed class DingCallbackCrypto
                 ReturnAes(aes);
             }
 
-            ReadOnlySpan<byte> frame = plainBuffer.AsSpan(0, decrypted);
+            ReadOnlySpan<byte> frame = plainBuffer.Slice(0, decrypted);
 
             // DingTalk's reference code reads only the last byte: 1..32 drops that many bytes, anything else drops nothing.
             int pad = frame[^1];
@@ -382,12 +467,39 @@ public sealed class DingCallbackCrypto
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(cipherBuffer);
-            if (plainBuffer is not null)
+            // Only the plaintext half can hold anything secret.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxCipherLength, plainLength));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with letters and digits, uniformly, from a per-thread pool of
+    /// cryptographically random bytes: one call to the system generator serves many replies.
+    /// </summary>
+    private static void FillRandomPrefix(Span<byte> destination)
+    {
+        var pool = t_randomPool ??= new byte[RandomPoolSize];
+        var offset = t_randomPoolOffset;
+        for (var filled = 0; filled < destination.Length;)
+        {
+            if (offset == 0)
             {
-                ArrayPool<byte>.Shared.Return(plainBuffer, clearArray: true);
+                RandomNumberGenerator.Fill(pool);
+                offset = pool.Length;
+            }
+
+            var b = pool[--offset];
+            pool[offset] = 0;
+
+            // 248 = 4 * 62: bytes below it map uniformly onto the 62 characters; the rest are skipped.
+            if (b < 248)
+            {
+                destination[filled++] = RandomAlphabet[b % RandomAlphabet.Length];
             }
         }
+
+        t_randomPoolOffset = offset;
     }
 
     private static byte[] DecodeAesKey(string? aesKey)
@@ -436,6 +548,8 @@ public sealed class DingCallbackCrypto
         private readonly ReadOnlySpan<char> _timestamp = timestamp;
         private readonly ReadOnlySpan<char> _nonce = nonce;
         private readonly ReadOnlySpan<char> _encrypt = encrypt;
+
+        public const int EncryptIndex = 3;
 
         public ReadOnlySpan<char> this[int index] => index switch
         {
