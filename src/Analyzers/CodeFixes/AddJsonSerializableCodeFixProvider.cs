@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Composition;
+using DingGen.Analyzers;
+using DingGen.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace DingGen.CodeFixes;
+
+/// <summary>
+/// DING050: adds <c>[JsonSerializable(typeof(T))]</c> to the project's JSON context: the first class deriving from
+/// <c>JsonSerializerContext</c> in the project's own documents (in document order). No fix is offered when there is none.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFixProvider)), Shared]
+public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadNotInJsonContextId);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var project = context.Document.Project;
+        var compilation = await project.GetCompilationAsync(context.CancellationToken).ConfigureAwait(false);
+        var contextType = compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.JsonSerializerContext);
+        if (compilation is null || contextType is null)
+        {
+            return;
+        }
+
+        var target = await FindContextAsync(project, compilation, contextType, context.CancellationToken).ConfigureAwait(false);
+        if (target is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.PayloadType, out var payloadName) || payloadName is null
+                || EventCatalogReader.GetBestTypeByMetadataName(compilation, payloadName) is not { } payload)
+            {
+                continue;
+            }
+
+            var title = $"Add [JsonSerializable(typeof({payload.Name}))] to '{target.Value.Symbol.Name}'";
+            var documentId = target.Value.DocumentId;
+            var declaration = target.Value.Declaration;
+            context.RegisterCodeFix(
+                CodeAction.Create(title, ct => AddAttributeAsync(project.Solution, documentId, declaration, payloadName, ct), equivalenceKey: title),
+                diagnostic);
+        }
+    }
+
+    private static async Task<(DocumentId DocumentId, ClassDeclarationSyntax Declaration, INamedTypeSymbol Symbol)?> FindContextAsync(
+        Project project, Compilation compilation, INamedTypeSymbol contextType, CancellationToken cancellationToken)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var document = project.GetDocument(tree);
+            if (document is null)
+            {
+                continue;
+            }
+
+            var root = await tree.GetRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var declaration in root.DescendantNodes().OfType<ClassDeclarationSyntax>())
+            {
+                if (model.GetDeclaredSymbol(declaration, cancellationToken) is INamedTypeSymbol symbol && DerivesFrom(symbol, contextType))
+                {
+                    return (document.Id, declaration, symbol);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<Solution> AddAttributeAsync(Solution solution, DocumentId documentId, ClassDeclarationSyntax declaration, string payloadName, CancellationToken cancellationToken)
+    {
+        var document = solution.GetDocument(documentId);
+        if (document is null)
+        {
+            return solution;
+        }
+
+        var payload = await CodeFixHelpers.FindTypeAsync(document, payloadName, cancellationToken).ConfigureAwait(false);
+        var attributeType = await CodeFixHelpers.FindTypeAsync(document, KnownNames.JsonSerializableAttribute, cancellationToken).ConfigureAwait(false);
+        if (payload is null || attributeType is null)
+        {
+            return solution;
+        }
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var generator = editor.Generator;
+        var attribute = generator.Attribute(
+            CodeFixHelpers.TypeReference(generator, attributeType),
+            new[] { generator.TypeOfExpression(CodeFixHelpers.TypeReference(generator, payload)) });
+        editor.AddAttribute(declaration, attribute);
+        return editor.GetChangedDocument().Project.Solution;
+    }
+
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.Composition;
+using DingGen.Analyzers;
+using DingGen.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace DingGen.CodeFixes;
+
+/// <summary>
+/// DING001: replaces an unknown event type with the nearest known one: the <c>DingEventTypes</c> constant for a
+/// catalogue event, the string literal for a <c>DingCustomEvent</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnknownEventTypeCodeFixProvider)), Shared]
+public sealed class UnknownEventTypeCodeFixProvider : CodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownEventTypeId);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedTag, out var tag) || tag is null
+                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax argument)
+            {
+                continue;
+            }
+
+            diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedConstant, out var constant);
+            var title = constant is null ? $"Use '{tag}'" : $"Use DingEventTypes.{constant}";
+            context.RegisterCodeFix(
+                CodeAction.Create(title, ct => ReplaceAsync(context.Document, argument, tag, constant, ct), equivalenceKey: title),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax argument, string tag, string? constant, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var generator = editor.Generator;
+        var catalogue = constant is null ? null : await CodeFixHelpers.FindTypeAsync(document, KnownNames.DingEventTypes, cancellationToken).ConfigureAwait(false);
+        var replacement = catalogue is null
+            ? generator.LiteralExpression(tag)
+            : generator.MemberAccessExpression(CodeFixHelpers.TypeReference(generator, catalogue), constant!);
+        editor.ReplaceNode(argument, replacement.WithTriviaFrom(argument));
+        return editor.GetChangedDocument();
+    }
+}
