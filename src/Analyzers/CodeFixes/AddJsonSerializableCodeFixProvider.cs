@@ -17,6 +17,9 @@ namespace DingGen.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFixProvider)), Shared]
 public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
 {
+    // One title for every payload type (the message names it), so Fix All applies them all.
+    private const string Title = "Add [JsonSerializable] to the project's JsonSerializerContext";
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadNotInJsonContextId);
 
@@ -43,16 +46,15 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.PayloadType, out var payloadName) || payloadName is null
-                || EventCatalogReader.GetBestTypeByMetadataName(compilation, payloadName) is not { } payload)
+                || EventCatalogReader.GetBestTypeByMetadataName(compilation, payloadName) is null)
             {
                 continue;
             }
 
-            var title = $"Add [JsonSerializable(typeof({payload.Name}))] to '{target.Value.Symbol.Name}'";
             var documentId = target.Value.DocumentId;
             var declaration = target.Value.Declaration;
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => AddAttributeAsync(project.Solution, documentId, declaration, payloadName, ct), equivalenceKey: title),
+                CodeAction.Create(Title, ct => AddAttributeAsync(project.Solution, documentId, declaration, payloadName, ct), equivalenceKey: Title),
                 diagnostic);
         }
     }

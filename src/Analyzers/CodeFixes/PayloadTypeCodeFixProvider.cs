@@ -13,6 +13,9 @@ namespace DingGen.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PayloadTypeCodeFixProvider)), Shared]
 public sealed class PayloadTypeCodeFixProvider : CodeFixProvider
 {
+    // One title for every type (the message names it), so Fix All applies them all.
+    private const string Title = "Take the payload type that fits the events";
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadMismatchId);
 
@@ -36,10 +39,8 @@ public sealed class PayloadTypeCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            var shortName = fitting.Substring(fitting.LastIndexOfAny(new[] { '.', '+' }) + 1);
-            var title = $"Take '{shortName}'";
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => ChangeTypeAsync(context.Document, typeSyntax, fitting, ct), equivalenceKey: title),
+                CodeAction.Create(Title, ct => ChangeTypeAsync(context.Document, typeSyntax, fitting, ct), equivalenceKey: Title),
                 diagnostic);
         }
     }

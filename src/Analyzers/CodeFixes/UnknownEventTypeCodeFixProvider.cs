@@ -17,6 +17,9 @@ namespace DingGen.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnknownEventTypeCodeFixProvider)), Shared]
 public sealed class UnknownEventTypeCodeFixProvider : CodeFixProvider
 {
+    // One title for every suggestion (the message names it), so Fix All applies them all.
+    private const string Title = "Use the suggested event type";
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownEventTypeId);
 
@@ -41,9 +44,8 @@ public sealed class UnknownEventTypeCodeFixProvider : CodeFixProvider
             }
 
             diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedConstant, out var constant);
-            var title = constant is null ? $"Use '{tag}'" : $"Use DingEventTypes.{constant}";
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => ReplaceAsync(context.Document, argument, tag, constant, ct), equivalenceKey: title),
+                CodeAction.Create(Title, ct => ReplaceAsync(context.Document, argument, tag, constant, ct), equivalenceKey: Title),
                 diagnostic);
         }
     }
