@@ -14,6 +14,11 @@ namespace DingGen.CodeFixes;
 /// DING050: adds <c>[JsonSerializable(typeof(T))]</c> to the project's JSON context: the first class deriving from
 /// <c>JsonSerializerContext</c> in the project's own documents (in document order). No fix is offered when there is none.
 /// </summary>
+/// <remarks>
+/// Fix All is not <see cref="WellKnownFixAllProviders.BatchFixer"/>: every fix inserts at the same place (above the
+/// context class), so the batch merge would keep one insertion per pass. <see cref="AddAllFixAllProvider"/> collects the
+/// payload types of the scope and adds them in one edit per project, in diagnostic order.
+/// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFixProvider)), Shared]
 public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
 {
@@ -24,7 +29,7 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadNotInJsonContextId);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => AddAllFixAllProvider.Instance;
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -84,28 +89,82 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
         return null;
     }
 
-    private static async Task<Solution> AddAttributeAsync(Solution solution, DocumentId documentId, ClassDeclarationSyntax declaration, string payloadName, CancellationToken cancellationToken)
+    private static Task<Solution> AddAttributeAsync(Solution solution, DocumentId documentId, ClassDeclarationSyntax declaration, string payloadName, CancellationToken cancellationToken) =>
+        AddAttributesAsync(solution, documentId, declaration, new[] { payloadName }, cancellationToken);
+
+    private static async Task<Solution> AddAttributesAsync(Solution solution, DocumentId documentId, ClassDeclarationSyntax declaration, IEnumerable<string> payloadNames, CancellationToken cancellationToken)
     {
         var document = solution.GetDocument(documentId);
-        if (document is null)
-        {
-            return solution;
-        }
-
-        var payload = await CodeFixHelpers.FindTypeAsync(document, payloadName, cancellationToken).ConfigureAwait(false);
-        var attributeType = await CodeFixHelpers.FindTypeAsync(document, KnownNames.JsonSerializableAttribute, cancellationToken).ConfigureAwait(false);
-        if (payload is null || attributeType is null)
+        var attributeType = document is null ? null : await CodeFixHelpers.FindTypeAsync(document, KnownNames.JsonSerializableAttribute, cancellationToken).ConfigureAwait(false);
+        if (document is null || attributeType is null)
         {
             return solution;
         }
 
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var generator = editor.Generator;
-        var attribute = generator.Attribute(
-            CodeFixHelpers.TypeReference(generator, attributeType),
-            new[] { generator.TypeOfExpression(CodeFixHelpers.TypeReference(generator, payload)) });
-        editor.AddAttribute(declaration, attribute);
+        foreach (var payloadName in payloadNames)
+        {
+            var payload = await CodeFixHelpers.FindTypeAsync(document, payloadName, cancellationToken).ConfigureAwait(false);
+            if (payload is null)
+            {
+                continue;
+            }
+
+            var attribute = generator.Attribute(
+                CodeFixHelpers.TypeReference(generator, attributeType),
+                new[] { generator.TypeOfExpression(CodeFixHelpers.TypeReference(generator, payload)) });
+            editor.AddAttribute(declaration, attribute);
+        }
+
         return editor.GetChangedDocument().Project.Solution;
+    }
+
+    private static async Task<Solution> AddAllAsync(FixAllContext context, CancellationToken cancellationToken)
+    {
+        var solution = context.Solution;
+        var projects = context.Scope == FixAllScope.Solution ? context.Solution.Projects : new[] { context.Project };
+        foreach (var project in projects)
+        {
+            var diagnostics = context.Scope == FixAllScope.Document && context.Document is { } document
+                ? await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)
+                : await context.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
+            var names = new List<string>();
+            foreach (var diagnostic in diagnostics
+                .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+                .ThenBy(d => d.Location.SourceSpan.Start))
+            {
+                if (diagnostic.Properties.TryGetValue(DiagnosticProperties.PayloadType, out var name) && name is not null && !names.Contains(name))
+                {
+                    names.Add(name);
+                }
+            }
+
+            var current = solution.GetProject(project.Id);
+            var compilation = current is null || names.Count == 0 ? null : await current.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+            var contextType = compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.JsonSerializerContext);
+            if (current is null || compilation is null || contextType is null
+                || await FindContextAsync(current, compilation, contextType, cancellationToken).ConfigureAwait(false) is not { } target)
+            {
+                continue;
+            }
+
+            solution = await AddAttributesAsync(solution, target.DocumentId, target.Declaration, names, cancellationToken).ConfigureAwait(false);
+        }
+
+        return solution;
+    }
+
+    /// <summary>Adds every payload type of the Fix-All scope to its project's context in one edit.</summary>
+    private sealed class AddAllFixAllProvider : FixAllProvider
+    {
+        public static readonly AddAllFixAllProvider Instance = new();
+
+        public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() =>
+            new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution };
+
+        public override Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext) =>
+            Task.FromResult<CodeAction?>(CodeAction.Create(Title, ct => AddAllAsync(fixAllContext, ct), equivalenceKey: Title));
     }
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol baseType)
