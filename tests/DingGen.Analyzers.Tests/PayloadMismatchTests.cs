@@ -49,6 +49,21 @@ public sealed class PayloadMismatchTests
             "no single payload type fits all of the method's events; take 'DingGenericEvent', JsonElement or write one handler per event"));
 
     [Fact]
+    public Task Custom_payload_of_another_event_is_reported() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(
+        Verify.Usings + """
+        [assembly: DingCustomEvent("crm_customer_change", typeof(CrmCustomerChange))]
+
+        public sealed record CrmCustomerChange(string? CustomerId);
+
+        public static class Handlers
+        {
+            [DingEvent("bpms_instance_change")]
+            public static void On({|#0:CrmCustomerChange|} e, CancellationToken ct) { }
+        }
+        """,
+        Verify.Diagnostic(PayloadMismatch).WithLocation(0).WithArguments("CrmCustomerChange", "event 'bpms_instance_change'", "use 'BpmsInstanceChange'"));
+
+    [Fact]
     public Task Fitting_payloads_are_not_reported() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(Sources.ValidHandlers);
 
     [Fact]

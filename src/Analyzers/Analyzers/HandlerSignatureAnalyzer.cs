@@ -71,6 +71,19 @@ public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
         {
             CheckPayloadFits(context, payload.Symbol, routed, catalog);
         }
+        else if (shape.Payload is null)
+        {
+            // The DingCustomEvent type of another event is not this handler's payload: the generator would resolve it
+            // from DI. That is never what was meant, so it is reported as a payload that does not fit.
+            foreach (var parameter in shape.Parameters)
+            {
+                if (parameter.Kind == HandlerParameterKind.Service && catalog.IsCustomPayload(parameter.Symbol.Type))
+                {
+                    CheckPayloadFits(context, parameter.Symbol, routed, catalog);
+                    break;
+                }
+            }
+        }
     }
 
     private static void ReportProblems(SymbolAnalysisContext context, HandlerShape shape, Location location)
