@@ -31,6 +31,22 @@ public sealed class HandlerNotCallableTests
         Verify.Diagnostic(HandlerNotCallable).WithLocation(3).WithArguments("OnTwo", "parameters 'e' and 'raw' are both payloads"));
 
     [Fact]
+    public Task Local_function_handlers_are_reported() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(
+        Verify.Usings + """
+        public static class Handlers
+        {
+            public static void Register()
+            {
+                [DingEvent("bpms_instance_change")]
+                static void {|#0:On|}(BpmsInstanceChange e) { }
+
+                On(null!);
+            }
+        }
+        """,
+        Verify.Diagnostic(HandlerNotCallable).WithLocation(0).WithArguments("On", "it is a local function"));
+
+    [Fact]
     public Task Callable_handlers_are_not_reported() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(Sources.ValidHandlers);
 
     [Fact]
@@ -42,7 +58,7 @@ public sealed class HandlerNotCallableTests
             public static async Task<bool> {|DING003:On|}(BpmsInstanceChange e)
             {
                 await Task.Yield();
-                if (e.Result is null)
+                if (e.ProcessInstanceId is null)
                     return false;
                 return true;
             }
@@ -55,7 +71,7 @@ public sealed class HandlerNotCallableTests
             public static async ValueTask On(BpmsInstanceChange e)
             {
                 await Task.Yield();
-                if (e.Result is null)
+                if (e.ProcessInstanceId is null)
                 {
                     _ = false;
                     return;

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using DingGen.Common;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace DingGen.Analyzers;
@@ -39,7 +41,33 @@ public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
 
             var catalog = EventCatalogReader.Read(start.Compilation, start.CancellationToken);
             start.RegisterSymbolAction(symbol => Analyze(symbol, eventAttribute, catalog), SymbolKind.Method);
+
+            // Symbol actions never see local functions, and the generator ignores them: say so.
+            start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, eventAttribute), SyntaxKind.LocalFunctionStatement);
         });
+    }
+
+    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol eventAttribute)
+    {
+        var declaration = (LocalFunctionStatementSyntax)context.Node;
+        if (declaration.AttributeLists.Count == 0
+            || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not IMethodSymbol method)
+        {
+            return;
+        }
+
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, eventAttribute))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.HandlerNotCallable,
+                    declaration.Identifier.GetLocation(),
+                    method.Name,
+                    "it is a local function"));
+                return;
+            }
+        }
     }
 
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol eventAttribute, EventCatalog catalog)
