@@ -40,16 +40,36 @@ internal enum HandlerProblemKind
     NotReachable,
 }
 
+/// <summary>Which rule a <see cref="HandlerProblem"/> breaks, so code fixes can tell problems apart without parsing the reason.</summary>
+internal enum HandlerProblemCode
+{
+    GenericMethod,
+    UnsupportedReturnType,
+    ByRefParameter,
+    PointerParameter,
+    RefStructParameter,
+    TwoPayloads,
+    MethodNotAccessible,
+    TypeNotAccessible,
+    FileLocalType,
+    OpenGenericType,
+    AbstractType,
+    NotAClass,
+}
+
 /// <summary>One problem with a handler, with a human-readable reason for the diagnostic message.</summary>
 internal readonly struct HandlerProblem
 {
-    public HandlerProblem(HandlerProblemKind kind, string reason)
+    public HandlerProblem(HandlerProblemKind kind, HandlerProblemCode code, string reason)
     {
         Kind = kind;
+        Code = code;
         Reason = reason;
     }
 
     public HandlerProblemKind Kind { get; }
+
+    public HandlerProblemCode Code { get; }
 
     public string Reason { get; }
 }
@@ -138,13 +158,13 @@ internal static class HandlerShapeRules
 
         if (method.IsGenericMethod)
         {
-            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, "it is a generic method"));
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.GenericMethod, "it is a generic method"));
         }
 
         var returnKind = ReadReturnKind(method.ReturnType);
         if (returnKind == HandlerReturnKind.Unsupported)
         {
-            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"its return type '{method.ReturnType.ToDisplayString()}' is not void, Task or ValueTask"));
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.UnsupportedReturnType, $"its return type '{method.ReturnType.ToDisplayString()}' is not void, Task or ValueTask"));
         }
 
         var parameters = ImmutableArray.CreateBuilder<HandlerParameterShape>(method.Parameters.Length);
@@ -154,16 +174,16 @@ internal static class HandlerShapeRules
             cancellationToken.ThrowIfCancellationRequested();
             if (parameter.RefKind != RefKind.None)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"parameter '{parameter.Name}' is passed by reference ({RefKindText(parameter.RefKind)})"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ByRefParameter, $"parameter '{parameter.Name}' is passed by reference ({RefKindText(parameter.RefKind)})"));
             }
 
             if (parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"parameter '{parameter.Name}' is a pointer"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.PointerParameter, $"parameter '{parameter.Name}' is a pointer"));
             }
             else if (parameter.Type.IsRefLikeType)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"parameter '{parameter.Name}' is a ref struct"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.RefStructParameter, $"parameter '{parameter.Name}' is a ref struct"));
             }
 
             var shape = ReadParameter(parameter, isCustomPayloadType);
@@ -175,7 +195,7 @@ internal static class HandlerShapeRules
                 }
                 else
                 {
-                    problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"parameters '{firstPayload.Symbol.Name}' and '{parameter.Name}' are both payloads"));
+                    problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.TwoPayloads, $"parameters '{firstPayload.Symbol.Name}' and '{parameter.Name}' are both payloads"));
                 }
             }
 
@@ -257,24 +277,24 @@ internal static class HandlerShapeRules
     {
         if (!IsReachable(method.DeclaredAccessibility))
         {
-            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"the method is {AccessibilityText(method.DeclaredAccessibility)}"));
+            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.MethodNotAccessible, $"the method is {AccessibilityText(method.DeclaredAccessibility)}"));
         }
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             if (!IsReachable(type.DeclaredAccessibility))
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"type '{type.Name}' is {AccessibilityText(type.DeclaredAccessibility)}"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.TypeNotAccessible, $"type '{type.Name}' is {AccessibilityText(type.DeclaredAccessibility)}"));
             }
 
             if (type.IsFileLocal)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"type '{type.Name}' is file-local"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.FileLocalType, $"type '{type.Name}' is file-local"));
             }
 
             if (type.IsGenericType)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"type '{type.Name}' is an open generic type"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.OpenGenericType, $"type '{type.Name}' is an open generic type"));
             }
         }
 
@@ -288,11 +308,11 @@ internal static class HandlerShapeRules
         {
             if (containing.IsAbstract || containing.TypeKind == TypeKind.Interface)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"instance handlers need a concrete class, and '{containing.Name}' is abstract"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.AbstractType, $"instance handlers need a concrete class, and '{containing.Name}' is abstract"));
             }
             else if (containing.TypeKind != TypeKind.Class)
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, $"instance handlers need a class, and '{containing.Name}' is a {containing.TypeKind.ToString().ToLowerInvariant()}"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.NotAClass, $"instance handlers need a class, and '{containing.Name}' is a {containing.TypeKind.ToString().ToLowerInvariant()}"));
             }
         }
     }

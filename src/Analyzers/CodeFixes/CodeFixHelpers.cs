@@ -1,0 +1,20 @@
+using DingGen.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace DingGen.CodeFixes;
+
+/// <summary>Small helpers the code fixes share.</summary>
+internal static class CodeFixHelpers
+{
+    /// <summary>A reference to <paramref name="type"/> that the simplifier shortens and for which a <c>using</c> is added when needed.</summary>
+    public static SyntaxNode TypeReference(Microsoft.CodeAnalysis.Editing.SyntaxGenerator generator, ITypeSymbol type) =>
+        generator.TypeExpression(type).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+    /// <summary>The type named <paramref name="metadataName"/> in the document's compilation, or null.</summary>
+    public static async Task<INamedTypeSymbol?> FindTypeAsync(Document document, string metadataName, CancellationToken cancellationToken)
+    {
+        var compilation = await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+        return compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, metadataName);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using System.Composition;
+using DingGen.Analyzers;
+using DingGen.Common;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace DingGen.CodeFixes;
+
+/// <summary>
+/// DING003, when the return type is the problem: makes the handler return <c>ValueTask</c>. The dispatcher ignores a
+/// handler's result, so returned values are kept only for their side effects: <c>return x;</c> becomes
+/// <c>_ = x; return;</c> in an async method and <c>_ = x; return default;</c> otherwise.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandlerReturnTypeCodeFixProvider)), Shared]
+public sealed class HandlerReturnTypeCodeFixProvider : CodeFixProvider
+{
+    private const string Title = "Return ValueTask";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.HandlerNotCallableId);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (diagnostic.Properties.ContainsKey(DiagnosticProperties.ReturnTypeFixable)
+                && root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(Title, ct => ReturnValueTaskAsync(context.Document, method, ct), equivalenceKey: Title),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static async Task<Document> ReturnValueTaskAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
+    {
+        var valueTask = await CodeFixHelpers.FindTypeAsync(document, KnownNames.ValueTask, cancellationToken).ConfigureAwait(false);
+        if (valueTask is null)
+        {
+            return document;
+        }
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var isAsync = method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+        foreach (var statement in OwnReturns(method))
+        {
+            var discard = Discard(statement.Expression!);
+            var bareReturn = isAsync ? SyntaxFactory.ReturnStatement() : SyntaxFactory.ReturnStatement(DefaultLiteral());
+            if (statement.Parent is BlockSyntax)
+            {
+                editor.InsertBefore(statement, discard.WithLeadingTrivia(statement.GetLeadingTrivia()));
+                editor.ReplaceNode(statement, bareReturn.WithTriviaFrom(statement));
+            }
+            else
+            {
+                editor.ReplaceNode(statement, SyntaxFactory.Block(discard, bareReturn).WithTriviaFrom(statement));
+            }
+        }
+
+        editor.ReplaceNode(
+            method.ReturnType,
+            ((TypeSyntax)CodeFixHelpers.TypeReference(editor.Generator, valueTask)).WithTriviaFrom(method.ReturnType));
+
+        if (method.ExpressionBody is { Expression: var expression } && expression is not ThrowExpressionSyntax)
+        {
+            var statements = isAsync
+                ? new StatementSyntax[] { Discard(expression) }
+                : new StatementSyntax[] { Discard(expression), SyntaxFactory.ReturnStatement(DefaultLiteral()) };
+            editor.ReplaceNode(method, (current, _) => ((MethodDeclarationSyntax)current)
+                .WithExpressionBody(null)
+                .WithSemicolonToken(default)
+                .WithBody(SyntaxFactory.Block(statements))
+                .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+        }
+
+        return editor.GetChangedDocument();
+    }
+
+    /// <summary>The method's <c>return expr;</c> statements, not those of lambdas or local functions inside it.</summary>
+    private static IEnumerable<ReturnStatementSyntax> OwnReturns(MethodDeclarationSyntax method)
+    {
+        if (method.Body is null)
+        {
+            return Array.Empty<ReturnStatementSyntax>();
+        }
+
+        return method.Body
+            .DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<ReturnStatementSyntax>()
+            .Where(statement => statement.Expression is not null);
+    }
+
+    private static StatementSyntax Discard(ExpressionSyntax expression) =>
+        SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+            SyntaxKind.SimpleAssignmentExpression,
+            SyntaxFactory.IdentifierName("_"),
+            expression.WithoutTrivia()));
+
+    private static ExpressionSyntax DefaultLiteral() => SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression);
+}
