@@ -15,7 +15,10 @@ namespace DingGen.Benchmarks.Generator;
 /// was replaced (what the IDE does on a keystroke outside any handler).</item>
 /// </list>
 /// </summary>
+/// <remarks>An operation takes tens to hundreds of milliseconds, so fewer iterations than the dispatch suites.</remarks>
 [MemoryDiagnoser]
+[WarmupCount(3)]
+[IterationCount(8)]
 public class GeneratorBenchmarks
 {
     private SyntaxTree[] _trees = null!;
