@@ -9,8 +9,13 @@ namespace DingGen.Generator.Parsing;
 /// <summary>Turns a <c>[DingEvent]</c> method into a <see cref="HandlerModel"/>, or null when the generated code cannot call it.</summary>
 internal static class HandlerParser
 {
+    /// <summary>The handler's display name (<c>Namespace.Type</c>), as logs and failures show it: no <c>global::</c>, no <c>@</c>.</summary>
     private static readonly SymbolDisplayFormat NameFormat = SymbolDisplayFormat.FullyQualifiedFormat
-        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>The method name as generated code must write it: <c>@event</c> for a method named with a keyword.</summary>
+    private static readonly SymbolDisplayFormat IdentifierFormat = new(miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
     public static HandlerModel? TryParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -55,7 +60,7 @@ internal static class HandlerParser
             tags.ToEquatableArray(),
             containingFqn,
             containing.ToDisplayString(NameFormat) + "." + method.Name,
-            method.Name,
+            method.ToDisplayString(IdentifierFormat),
             containingFqn + "." + method.Name + "(" + signature + ")",
             method.IsStatic,
             shape.ReturnKind,
