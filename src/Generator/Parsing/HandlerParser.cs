@@ -111,10 +111,24 @@ internal static class HandlerParser
             long number => number.ToString(CultureInfo.InvariantCulture) + "L",
             uint number => number.ToString(CultureInfo.InvariantCulture) + "U",
             ulong number => number.ToString(CultureInfo.InvariantCulture) + "UL",
-            double number => number.ToString("R", CultureInfo.InvariantCulture) + "D",
-            float number => number.ToString("R", CultureInfo.InvariantCulture) + "F",
+            double number => FormatDouble(number),
+            float number => FormatSingle(number),
             ITypeSymbol type => "typeof(" + type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")",
             _ => "default",
         };
     }
+
+    /// <summary>A <c>double</c> literal; NaN and the infinities have no literal form and are written as constants.</summary>
+    private static string FormatDouble(double number) =>
+        double.IsNaN(number) ? "global::System.Double.NaN"
+        : double.IsPositiveInfinity(number) ? "global::System.Double.PositiveInfinity"
+        : double.IsNegativeInfinity(number) ? "global::System.Double.NegativeInfinity"
+        : number.ToString("R", CultureInfo.InvariantCulture) + "D";
+
+    /// <summary>A <c>float</c> literal; NaN and the infinities have no literal form and are written as constants.</summary>
+    private static string FormatSingle(float number) =>
+        float.IsNaN(number) ? "global::System.Single.NaN"
+        : float.IsPositiveInfinity(number) ? "global::System.Single.PositiveInfinity"
+        : float.IsNegativeInfinity(number) ? "global::System.Single.NegativeInfinity"
+        : number.ToString("R", CultureInfo.InvariantCulture) + "F";
 }
