@@ -37,6 +37,16 @@ internal static class HandlerParser
             return null;
         }
 
+        // A parameter type the compiler cannot bind yet is the compiler's error to report; calling the handler with it
+        // would only repeat that error in generated code.
+        foreach (var parameter in method.Parameters)
+        {
+            if (ContainsErrorType(parameter.Type))
+            {
+                return null;
+            }
+        }
+
         var parameters = new ParameterModel[shape.Parameters.Length];
         var signature = new System.Text.StringBuilder();
         for (var i = 0; i < parameters.Length; i++)
@@ -87,6 +97,29 @@ internal static class HandlerParser
 
         tags.Sort(StringComparer.Ordinal);
         return tags;
+    }
+
+    private static bool ContainsErrorType(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case { TypeKind: TypeKind.Error }:
+                return true;
+            case IArrayTypeSymbol array:
+                return ContainsErrorType(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (ContainsErrorType(argument))
+                    {
+                        return true;
+                    }
+                }
+
+                return named.ContainingType is { } outer && ContainsErrorType(outer);
+            default:
+                return false;
+        }
     }
 
     /// <summary>A C# expression for a <c>[FromKeyedServices]</c> key.</summary>
