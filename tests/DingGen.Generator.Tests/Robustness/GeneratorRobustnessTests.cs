@@ -389,8 +389,8 @@ public sealed class GeneratorRobustnessTests
             builder.Append("internal ").Append(type % 2 == 0 ? "sealed" : "static").Append(" class Handlers").Append(type).Append("\n{\n");
             for (var method = 0; method < 20; method++)
             {
-                // Every tag is taken by two handlers (of two classes), so 2,000 handlers cover 1,000 tags.
-                var tag = $"event_{(type % 50 * 20) + method:D4}";
+                // 2,000 handlers over 100 tags, each tag taken by 20 handlers of different classes (a large real app).
+                var tag = $"event_{((type * 7) + method) % 100:D3}";
                 builder.Append("    [DingEvent(\"").Append(tag).Append("\")]\n");
                 builder.Append("    public ").Append(type % 2 == 0 ? string.Empty : "static ").Append("void On").Append(method).Append("(DingEventContext context)\n    {\n    }\n\n");
             }
@@ -408,14 +408,12 @@ public sealed class GeneratorRobustnessTests
             .Where(static line => line.StartsWith("\"event_", StringComparison.Ordinal))
             .Select(static line => line.Trim(',', '"'))
             .ToArray();
-        var expected = Enumerable.Range(0, 1000).Select(static i => $"event_{i:D4}").ToArray();
+        var expected = Enumerable.Range(0, 100).Select(static i => $"event_{i:D3}").ToArray();
         Assert.Equal(expected, tags);
 
         var dispatcher = GeneratorHarness.Source(result, DispatchEmitter.HintName);
-        for (var type = 0; type < 100; type++)
-        {
-            Assert.Contains($"Load.Handlers{type}.On19\"", dispatcher, StringComparison.Ordinal);
-        }
+        var calls = dispatcher.Split('\n').Count(static line => line.TrimStart().StartsWith("context.ReportHandlerCompleted(\"Load.Handlers", StringComparison.Ordinal));
+        Assert.Equal(2000, calls);
     }
 
     [Fact]
