@@ -17,9 +17,9 @@ internal static class GeneratorHarness
     /// <summary>The hint names the generator may produce; any other is a test failure.</summary>
     public static readonly IReadOnlyList<string> HintNames = new[]
     {
-        Emitting.DispatchEmitter.HintName,
-        Emitting.EventTagsEmitter.HintName,
-        Emitting.RegistrationEmitter.HintName,
+        Generator.Emitting.DispatchEmitter.HintName,
+        Generator.Emitting.EventTagsEmitter.HintName,
+        Generator.Emitting.RegistrationEmitter.HintName,
     };
 
     public static CSharpCompilationOptions CompilationOptions { get; } = new(
