@@ -284,6 +284,12 @@ internal static class HandlerShapeRules
             return;
         }
 
+        // CS8926: such a member can only be called through a type parameter, never as IHandler.Method().
+        if (method.IsStatic && (method.IsAbstract || method.IsVirtual) && containing.TypeKind == TypeKind.Interface)
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, "it is a static abstract or virtual interface member"));
+        }
+
         if (!method.IsStatic)
         {
             if (containing.IsAbstract || containing.TypeKind == TypeKind.Interface)
