@@ -227,6 +227,22 @@ public sealed class GeneratorRobustnessTests
                 [DingEvent("a")]
                 void M();
             }
+
+            internal interface IStaticHandler
+            {
+                [DingEvent("a")]
+                static abstract void Abstract();
+
+                [DingEvent("a")]
+                static virtual void Virtual()
+                {
+                }
+
+                [DingEvent("a")]
+                static void Plain()
+                {
+                }
+            }
             """
         },
         {
