@@ -296,6 +296,31 @@ public sealed class GeneratedCodeCompilesTests
                 {
                 }
             #pragma warning restore CS0618
+
+                [Obsolete("gone", error: true)]
+                [DingEvent("obsolete_error")]
+                public static void OnGone()
+                {
+                }
+
+                // Inside an [Obsolete] member, naming an [Obsolete(error: true)] type is allowed; generated code could not.
+                [Obsolete("old")]
+                [DingEvent("obsolete_error_types")]
+                public static void OnGoneTypes([DingPayload] GonePayload payload)
+                {
+                }
+            }
+
+            [Obsolete("gone", true)]
+            internal sealed record GonePayload(string? Id);
+
+            [Obsolete("gone", true)]
+            internal sealed class GoneHandlers
+            {
+                [DingEvent("obsolete_error_class")]
+                public void OnGone()
+                {
+                }
             }
             """);
     }
