@@ -19,6 +19,7 @@ public sealed class GeneratedCodeCompilesTests
         nameof(TestSources.ReturnKinds),
         nameof(TestSources.InvalidHandlers),
         nameof(TestSources.TagEscapingAndOrdering),
+        nameof(TestSources.NamesNeedingCare),
     };
 
     [Theory]

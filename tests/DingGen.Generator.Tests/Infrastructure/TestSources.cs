@@ -277,4 +277,52 @@ internal static class TestSources
             }
         }
         """;
+
+    /// <summary>Names that need care: nested types, keyword identifiers, [Obsolete] members, static interface methods.</summary>
+    public const string NamesNeedingCare = """
+        using System;
+        using System.Text.Json;
+        using DingGen;
+
+        namespace Sample.@namespace;
+
+        internal static class Outer
+        {
+            internal sealed class @class
+            {
+                [DingEvent("keyword")]
+                public void @event(JsonElement @object)
+                {
+                }
+            }
+        }
+
+        internal interface IStaticHandlers
+        {
+            [DingEvent("interface")]
+            static void OnPlain()
+            {
+            }
+
+            [DingEvent("interface")]
+            static virtual void OnVirtual()
+            {
+            }
+        }
+
+        internal static class ObsoleteHandlers
+        {
+            [Obsolete("use the new one")]
+            [DingEvent("obsolete")]
+            public static void OnOld()
+            {
+            }
+
+            [Obsolete("gone", error: true)]
+            [DingEvent("obsolete")]
+            public static void OnGone()
+            {
+            }
+        }
+        """;
 }

@@ -34,6 +34,9 @@ public sealed class GeneratorSnapshotTests
     [Fact]
     public void TagEscapingAndOrdering() => Verify(TestSources.TagEscapingAndOrdering);
 
+    [Fact]
+    public void NamesNeedingCare() => Verify(TestSources.NamesNeedingCare);
+
     /// <summary>Runs the generator over <paramref name="source"/> and matches every generated file with its snapshot.</summary>
     private static void Verify(string source, [CallerMemberName] string testMethod = "")
     {
