@@ -319,6 +319,21 @@ public sealed class GeneratorRobustnessTests
             """
         },
         {
+            "tags that are not well-formed UTF-16 or very long",
+            """
+            using DingGen;
+            internal static class H
+            {
+                [DingEvent("lone_\uD800_surrogate")]
+                [DingEvent("reversed_\uDC00\uD800_pair")]
+                [DingEvent("ok")]
+                public static void M()
+                {
+                }
+            }
+            """ + "\n[assembly: DingGen.DingCustomEvent(\"x\", typeof(int))]\ninternal static class Long\n{\n    [DingGen.DingEvent(\"" + new string('x', 5000) + "\")]\n    public static void M()\n    {\n    }\n}\n"
+        },
+        {
             "DingEvent declared by the user in another namespace",
             """
             namespace Other
