@@ -82,8 +82,35 @@ internal static partial class Snapshot
             $"Received: {receivedPath}";
     }
 
-    private static string LocateDirectory([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "Snapshots"));
+    /// <summary>
+    /// <c>Infrastructure/../Snapshots</c> from this file's <see cref="CallerFilePathAttribute"/>. CI builds are deterministic
+    /// (<c>ContinuousIntegrationBuild</c>) and map the repository root to <c>/_/</c>; the mapped path is then resolved
+    /// against the directories above the test binaries, which live inside the repository.
+    /// </summary>
+    private static string LocateDirectory([CallerFilePath] string thisFile = "")
+    {
+        var infrastructure = Path.GetDirectoryName(thisFile)!;
+        if (System.IO.Directory.Exists(infrastructure))
+        {
+            return Path.GetFullPath(Path.Combine(infrastructure, "..", "Snapshots"));
+        }
+
+        var relative = infrastructure.Replace('\\', '/');
+        if (relative.StartsWith("/_/", StringComparison.Ordinal))
+        {
+            relative = relative[3..];
+            for (var root = new DirectoryInfo(AppContext.BaseDirectory); root is not null; root = root.Parent)
+            {
+                var candidate = Path.Combine(root.FullName, relative);
+                if (System.IO.Directory.Exists(candidate))
+                {
+                    return Path.GetFullPath(Path.Combine(candidate, "..", "Snapshots"));
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"Cannot find the test sources ('{thisFile}') to locate the Snapshots folder.");
+    }
 
     [GeneratedRegex("""(?<prefix>\[global::System\.CodeDom\.Compiler\.GeneratedCode\("DingGen", ")[^"]*(?<suffix>"\)\])""")]
     private static partial Regex GeneratedCodeVersion();
