@@ -203,6 +203,7 @@ internal static class HandlerShapeRules
         }
 
         ReadReachability(method, problems);
+        ReadObsoleteErrors(method, problems);
 
         var isAsyncVoid = method.IsAsync && method.ReturnsVoid;
         return new HandlerShape(method, returnKind, isAsyncVoid, parameters.MoveToImmutable(), problems.ToImmutable());
@@ -304,6 +305,12 @@ internal static class HandlerShapeRules
             return;
         }
 
+        // CS8926: such a member can only be called through a type parameter, never as IHandler.Method().
+        if (method.IsStatic && (method.IsAbstract || method.IsVirtual) && containing.TypeKind == TypeKind.Interface)
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, "it is a static abstract or virtual interface member"));
+        }
+
         if (!method.IsStatic)
         {
             if (containing.IsAbstract || containing.TypeKind == TypeKind.Interface)
@@ -330,6 +337,50 @@ internal static class HandlerShapeRules
             KnownNames.ValueTask => HandlerReturnKind.ValueTask,
             _ => HandlerReturnKind.Unsupported,
         };
+    }
+
+    /// <summary>
+    /// CS0619: generated code cannot name a method or type marked <c>[Obsolete(message, error: true)]</c> without failing the
+    /// build (plain <c>[Obsolete]</c> is fine: generated code disables that warning).
+    /// </summary>
+    private static void ReadObsoleteErrors(IMethodSymbol method, ImmutableArray<HandlerProblem>.Builder problems)
+    {
+        if (IsObsoleteError(method))
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, "the method is marked [Obsolete] as an error"));
+        }
+
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (IsObsoleteError(type))
+            {
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"type '{type.Name}' is marked [Obsolete] as an error"));
+            }
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsObsoleteError(parameter.Type))
+            {
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"the type of parameter '{parameter.Name}' is marked [Obsolete] as an error"));
+            }
+        }
+    }
+
+    private static bool IsObsoleteError(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } cls
+                && MetadataName(cls) == "System.ObsoleteAttribute"
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[1].Value is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasAttribute(ISymbol symbol, string metadataName)

@@ -22,6 +22,7 @@ public sealed class DingEventGenerator : IIncrementalGenerator
                 KnownNames.DingEventAttribute,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (ctx, ct) => HandlerParser.TryParse(ctx, ct))
+            .WithTrackingName(TrackingNames.ParsedHandlers)
             .Where(static handler => handler is not null)
             .Select(static (handler, _) => handler!)
             .WithTrackingName(TrackingNames.Handlers);

@@ -11,7 +11,7 @@ internal static class EventTagsEmitter
     public static string Emit(DispatchModel model, CompilationFactsModel facts)
     {
         var writer = new SourceWriter();
-        GeneratedHeader.Write(writer);
+        GeneratedHeader.Write(writer, referencesUserTypes: false);
         writer.WriteLine("namespace " + GeneratedHeader.Namespace).OpenBlock();
         writer.WriteLine("/// <summary>The DingTalk event tags the <c>[DingEvent]</c> handlers of this assembly take: what to register with DingTalk.</summary>");
         writer.WriteLine(GeneratedHeader.GeneratedCode(facts.GeneratorVersion));

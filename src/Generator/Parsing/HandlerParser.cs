@@ -9,8 +9,13 @@ namespace DingGen.Generator.Parsing;
 /// <summary>Turns a <c>[DingEvent]</c> method into a <see cref="HandlerModel"/>, or null when the generated code cannot call it.</summary>
 internal static class HandlerParser
 {
+    /// <summary>The handler's display name (<c>Namespace.Type</c>), as logs and failures show it: no <c>global::</c>, no <c>@</c>.</summary>
     private static readonly SymbolDisplayFormat NameFormat = SymbolDisplayFormat.FullyQualifiedFormat
-        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>The method name as generated code must write it: <c>@event</c> for a method named with a keyword.</summary>
+    private static readonly SymbolDisplayFormat IdentifierFormat = new(miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
     public static HandlerModel? TryParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -30,6 +35,16 @@ internal static class HandlerParser
         if (!shape.IsCallable)
         {
             return null;
+        }
+
+        // A parameter type the compiler cannot bind yet is the compiler's error to report; calling the handler with it
+        // would only repeat that error in generated code.
+        foreach (var parameter in method.Parameters)
+        {
+            if (ContainsErrorType(parameter.Type))
+            {
+                return null;
+            }
         }
 
         var parameters = new ParameterModel[shape.Parameters.Length];
@@ -55,7 +70,7 @@ internal static class HandlerParser
             tags.ToEquatableArray(),
             containingFqn,
             containing.ToDisplayString(NameFormat) + "." + method.Name,
-            method.Name,
+            method.ToDisplayString(IdentifierFormat),
             containingFqn + "." + method.Name + "(" + signature + ")",
             method.IsStatic,
             shape.ReturnKind,
@@ -84,6 +99,29 @@ internal static class HandlerParser
         return tags;
     }
 
+    private static bool ContainsErrorType(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case { TypeKind: TypeKind.Error }:
+                return true;
+            case IArrayTypeSymbol array:
+                return ContainsErrorType(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (ContainsErrorType(argument))
+                    {
+                        return true;
+                    }
+                }
+
+                return named.ContainingType is { } outer && ContainsErrorType(outer);
+            default:
+                return false;
+        }
+    }
+
     /// <summary>A C# expression for a <c>[FromKeyedServices]</c> key.</summary>
     private static string FormatKey(TypedConstant key)
     {
@@ -106,10 +144,24 @@ internal static class HandlerParser
             long number => number.ToString(CultureInfo.InvariantCulture) + "L",
             uint number => number.ToString(CultureInfo.InvariantCulture) + "U",
             ulong number => number.ToString(CultureInfo.InvariantCulture) + "UL",
-            double number => number.ToString("R", CultureInfo.InvariantCulture) + "D",
-            float number => number.ToString("R", CultureInfo.InvariantCulture) + "F",
+            double number => FormatDouble(number),
+            float number => FormatSingle(number),
             ITypeSymbol type => "typeof(" + type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")",
             _ => "default",
         };
     }
+
+    /// <summary>A <c>double</c> literal; NaN and the infinities have no literal form and are written as constants.</summary>
+    private static string FormatDouble(double number) =>
+        double.IsNaN(number) ? "global::System.Double.NaN"
+        : double.IsPositiveInfinity(number) ? "global::System.Double.PositiveInfinity"
+        : double.IsNegativeInfinity(number) ? "global::System.Double.NegativeInfinity"
+        : number.ToString("R", CultureInfo.InvariantCulture) + "D";
+
+    /// <summary>A <c>float</c> literal; NaN and the infinities have no literal form and are written as constants.</summary>
+    private static string FormatSingle(float number) =>
+        float.IsNaN(number) ? "global::System.Single.NaN"
+        : float.IsPositiveInfinity(number) ? "global::System.Single.PositiveInfinity"
+        : float.IsNegativeInfinity(number) ? "global::System.Single.NegativeInfinity"
+        : number.ToString("R", CultureInfo.InvariantCulture) + "F";
 }

@@ -14,18 +14,27 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    public static CSharpCompilation CreateCompilationNamed(string assemblyName, params string[] sources)
+    /// <summary>The hint names the generator may produce; any other is a test failure.</summary>
+    public static readonly IReadOnlyList<string> HintNames = new[]
     {
-        var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")).ToArray();
-        return CSharpCompilation.Create(
-            assemblyName,
-            trees,
-            References.Value,
-            new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
-                nullableContextOptions: NullableContextOptions.Enable,
-                generalDiagnosticOption: ReportDiagnostic.Default));
-    }
+        Generator.Emitting.DispatchEmitter.HintName,
+        Generator.Emitting.EventTagsEmitter.HintName,
+        Generator.Emitting.RegistrationEmitter.HintName,
+    };
+
+    public static CSharpCompilationOptions CompilationOptions { get; } = new(
+        OutputKind.DynamicallyLinkedLibrary,
+        nullableContextOptions: NullableContextOptions.Enable,
+        generalDiagnosticOption: ReportDiagnostic.Default);
+
+    public static CSharpCompilation CreateCompilationNamed(string assemblyName, params string[] sources) =>
+        CSharpCompilation.Create(assemblyName, ParseAll(sources), References.Value, CompilationOptions);
+
+    /// <summary>A compilation over the framework reference assemblies only: no DingGen.dll, no Microsoft.Extensions.</summary>
+    public static CSharpCompilation CreateCompilationWithoutRuntime(params string[] sources) =>
+        CSharpCompilation.Create("TestAssembly", ParseAll(sources), Net100.References.All, CompilationOptions);
+
+    public static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: path);
 
     public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilationNamed("TestAssembly", sources);
 
@@ -42,6 +51,17 @@ internal static class GeneratorHarness
         return (driver.GetRunResult().Results.Single(), output);
     }
 
+    /// <summary>The generated files of <paramref name="result"/>, by hint name in ordinal order, with their text.</summary>
+    public static IReadOnlyList<(string HintName, string Text)> Sources(GeneratorRunResult result) =>
+        result.GeneratedSources
+            .OrderBy(static source => source.HintName, StringComparer.Ordinal)
+            .Select(static source => (source.HintName, source.SourceText.ToString()))
+            .ToArray();
+
+    /// <summary>The text of the generated file <paramref name="hintName"/>.</summary>
+    public static string Source(GeneratorRunResult result, string hintName) =>
+        result.GeneratedSources.Single(source => source.HintName == hintName).SourceText.ToString();
+
     /// <summary>Emits <paramref name="compilation"/> and loads it in a collectible context.</summary>
     public static Assembly Load(Compilation compilation)
     {
@@ -56,6 +76,9 @@ internal static class GeneratorHarness
         var context = new System.Runtime.Loader.AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
         return context.LoadFromStream(stream);
     }
+
+    private static SyntaxTree[] ParseAll(string[] sources) =>
+        sources.Select(static (source, i) => Parse(source, $"Source{i}.cs")).ToArray();
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
