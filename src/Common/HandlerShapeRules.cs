@@ -55,6 +55,8 @@ internal enum HandlerProblemCode
     OpenGenericType,
     AbstractType,
     NotAClass,
+    StaticInterfaceMember,
+    ObsoleteAsError,
 }
 
 /// <summary>One problem with a handler, with a human-readable reason for the diagnostic message.</summary>
@@ -308,7 +310,7 @@ internal static class HandlerShapeRules
         // CS8926: such a member can only be called through a type parameter, never as IHandler.Method().
         if (method.IsStatic && (method.IsAbstract || method.IsVirtual) && containing.TypeKind == TypeKind.Interface)
         {
-            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, "it is a static abstract or virtual interface member"));
+            problems.Add(new HandlerProblem(HandlerProblemKind.NotReachable, HandlerProblemCode.StaticInterfaceMember, "it is a static abstract or virtual interface member"));
         }
 
         if (!method.IsStatic)
@@ -347,14 +349,14 @@ internal static class HandlerShapeRules
     {
         if (IsObsoleteError(method))
         {
-            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, "the method is marked [Obsolete] as an error"));
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ObsoleteAsError, "the method is marked [Obsolete] as an error"));
         }
 
         for (var type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             if (IsObsoleteError(type))
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"type '{type.Name}' is marked [Obsolete] as an error"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ObsoleteAsError, $"type '{type.Name}' is marked [Obsolete] as an error"));
             }
         }
 
@@ -362,7 +364,7 @@ internal static class HandlerShapeRules
         {
             if (IsObsoleteError(parameter.Type))
             {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, $"the type of parameter '{parameter.Name}' is marked [Obsolete] as an error"));
+                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ObsoleteAsError, $"the type of parameter '{parameter.Name}' is marked [Obsolete] as an error"));
             }
         }
     }
