@@ -42,4 +42,26 @@ grep -qx "tags: org_dept_create,user_add_org" <<<"$output" || { echo "DingEventT
 grep -qx "dispatch: Handled" <<<"$output" || { echo "dispatch did not reach the handler" >&2; exit 1; }
 grep -qx "journal: user_add_org:0214382847291053" <<<"$output" || { echo "the handler did not see the payload" >&2; exit 1; }
 
+echo "a misspelt event type must fail the build with DING001 and a suggestion"
+cat > "$work/app/Misspelt.cs" <<'CS'
+internal static class MisspeltHandlers
+{
+    [DingGen.DingEvent("bpms_instanse_change")]
+    public static void OnInstance(DingGen.DingEventContext context)
+    {
+    }
+}
+CS
+set +e
+output="$(cd "$work/app" && timeout 600 dotnet build -c Release -p:DingGenVersion="$version" --packages "$work/packages" 2>&1)"
+status=$?
+set -e
+if [ "$status" -eq 0 ]; then
+  echo "the misspelt event type built without an error" >&2
+  exit 1
+fi
+grep -q "error DING001" <<<"$output" || { echo "$output" >&2; echo "DING001 was not reported" >&2; exit 1; }
+grep -q "did you mean 'bpms_instance_change'" <<<"$output" || { echo "$output" >&2; echo "the suggestion is missing" >&2; exit 1; }
+grep -m 1 "error DING001" <<<"$output" | sed 's/^.*error DING001/  error DING001/'
+
 echo "package smoke test passed"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Publishes samples/ApprovalHost with NativeAOT (failing on any IL2xxx/IL3xxx warning), starts the native binary on a
+# loopback port with keys from environment variables, sends it real encrypted callbacks built with the dinggen CLI
+# (check_url, a handled event, an unhandled event type, a bad signature), checks the statuses and that the replies
+# decrypt to "success", and stops it. Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+out="artifacts/aot/ApprovalHost"
+log="artifacts/aot/publish.log"
+mkdir -p artifacts/aot
+
+echo "publishing samples/ApprovalHost with NativeAOT"
+start_publish=$(date +%s)
+if ! timeout 1500 dotnet publish samples/ApprovalHost -c Release -r linux-x64 -p:PublishAot=true -o "$out" > "$log" 2>&1; then
+  tail -n 40 "$log" >&2
+  echo "NativeAOT publish failed" >&2
+  exit 1
+fi
+if grep -E "warning IL[23][0-9]{3}" "$log" >&2; then
+  echo "NativeAOT publish produced trim/AOT warnings" >&2
+  exit 1
+fi
+echo "published in $(( $(date +%s) - start_publish )) s, binary $(du -k "$out/ApprovalHost" | cut -f1) KiB, zero IL2xxx/IL3xxx warnings"
+
+cli="src/Cli/bin/Release/net10.0/dinggen.dll"
+dinggen() { dotnet "$cli" "$@"; }
+
+keys="$(dinggen keygen)"
+token="$(sed -n 's/^Token=//p' <<<"$keys")"
+aes_key="$(sed -n 's/^AesKey=//p' <<<"$keys")"
+app_key="dingaotsmoke0000001"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+base="http://127.0.0.1:$port"
+
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# post <expected status> <payload json> [tamper]: prints the reply body on success.
+failures=0
+post() {
+  local expected="$1" payload="$2" tamper="${3:-}"
+  local request signature timestamp nonce encrypt status body
+  request="$(dinggen encrypt --token "$token" --aes-key "$aes_key" --app-key "$app_key" --plaintext "$payload")"
+  signature="$(json_field msg_signature <<<"$request")"
+  timestamp="$(json_field timeStamp <<<"$request")"
+  nonce="$(json_field nonce <<<"$request")"
+  encrypt="$(json_field encrypt <<<"$request")"
+  if [ -n "$tamper" ]; then
+    signature="0000000000${signature:10}"
+  fi
+  body="$(mktemp)"
+  status="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+    --data-binary "{\"encrypt\":\"$encrypt\"}" \
+    "$base/dingtalk/callback?signature=$signature&timestamp=$timestamp&nonce=$nonce")"
+  local verdict="ok"
+  if [ "$status" != "$expected" ]; then
+    verdict="FAIL (status $status, expected $expected)"
+  elif [ "$expected" = "200" ]; then
+    local reply
+    reply="$(dinggen decrypt --token "$token" --aes-key "$aes_key" --app-key "$app_key" \
+      --timestamp "$(json_field timeStamp < "$body")" --nonce "$(json_field nonce < "$body")" \
+      --signature "$(json_field msg_signature < "$body")" --encrypt "$(json_field encrypt < "$body")" 2>&1)" || true
+    [ "$reply" = "success" ] || verdict="FAIL (reply decrypts to '$reply')"
+  fi
+  rm -f "$body"
+  echo "  $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["EventType"])' "$payload")${tamper:+ (bad signature)} -> $status $verdict"
+  [ "$verdict" = "ok" ] || failures=$((failures + 1))
+}
+
+# Time from process start to the first answered callback: the check_url request is built before the host starts.
+first="$(dinggen encrypt --token "$token" --aes-key "$aes_key" --app-key "$app_key" --plaintext '{"EventType":"check_url"}')"
+first_url="$base/dingtalk/callback?signature=$(json_field msg_signature <<<"$first")&timestamp=$(json_field timeStamp <<<"$first")&nonce=$(json_field nonce <<<"$first")"
+first_body="{\"encrypt\":\"$(json_field encrypt <<<"$first")\"}"
+
+started_at=$(date +%s%N)
+DingGen__Token="$token" DingGen__AesKey="$aes_key" DingGen__AppKey="$app_key" \
+  ASPNETCORE_URLS="$base" Logging__LogLevel__Default=Warning \
+  "$out/ApprovalHost" > artifacts/aot/host.log 2>&1 &
+host_pid=$!
+trap 'kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true' EXIT
+
+first_answer_ms=""
+for _ in $(seq 1 1000); do
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --data-binary "$first_body" "$first_url" 2>/dev/null)" = "200" ]; then
+    first_answer_ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
+    break
+  fi
+  sleep 0.01
+done
+if [ -z "$first_answer_ms" ]; then
+  echo "the native host did not answer within 10 s" >&2
+  cat artifacts/aot/host.log >&2
+  exit 1
+fi
+
+echo "sending encrypted callbacks to the native binary at $base"
+post 200 '{"EventType":"check_url"}'
+post 200 '{"EventType":"bpms_instance_change","processInstanceId":"aot-1","type":"finish","result":"agree","title":"AOT smoke","staffId":"u1"}'
+post 200 '{"EventType":"calendar_event_change","eventId":"aot-unhandled"}'
+post 401 '{"EventType":"user_add_org","UserId":["forged"]}' tamper
+echo "start to first answered callback: ${first_answer_ms} ms"
+
+# Memory after 10,000 callbacks: one keep-alive connection posting a signed, handled event (no replay guard is on).
+rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$host_pid/status")
+load="$(dinggen encrypt --token "$token" --aes-key "$aes_key" --app-key "$app_key" --plaintext '{"EventType":"bpms_task_change","processInstanceId":"aot-load","type":"start","taskId":1}')"
+LOAD_JSON="$load" python3 - "$port" <<'PY'
+import http.client, json, os, sys
+reply = json.loads(os.environ["LOAD_JSON"])
+path = "/dingtalk/callback?signature=%s&timestamp=%s&nonce=%s" % (reply["msg_signature"], reply["timeStamp"], reply["nonce"])
+body = json.dumps({"encrypt": reply["encrypt"]})
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+bad = 0
+for _ in range(10000):
+    conn.request("POST", path, body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    bad += response.status != 200
+if bad:
+    sys.exit(f"{bad} of 10000 load callbacks were not answered 200")
+PY
+rss_after=$(awk '/VmRSS/ {print $2}' "/proc/$host_pid/status")
+echo "resident memory: ${rss_before} KiB after start, ${rss_after} KiB after 10,000 callbacks"
+
+if ! kill -0 "$host_pid" 2>/dev/null; then
+  echo "the native host died" >&2
+  cat artifacts/aot/host.log >&2
+  exit 1
+fi
+if [ "$failures" -ne 0 ]; then
+  cat artifacts/aot/host.log >&2
+  echo "AOT smoke test: $failures callback(s) not answered as DingTalk expects" >&2
+  exit 1
+fi
+echo "AOT smoke test passed"
