@@ -64,4 +64,12 @@ grep -q "error DING001" <<<"$output" || { echo "$output" >&2; echo "DING001 was 
 grep -q "did you mean 'bpms_instance_change'" <<<"$output" || { echo "$output" >&2; echo "the suggestion is missing" >&2; exit 1; }
 grep -m 1 "error DING001" <<<"$output" | sed 's/^.*error DING001/  error DING001/'
 
+echo "dinggen packs as a .NET tool and runs under its command name"
+timeout 600 dotnet pack "$repo/src/Cli/DingGen.Cli.csproj" -c Release --no-build -p:PackageVersion="$version" -o "$work/feed" >/dev/null
+timeout 600 dotnet tool install DingGen.Cli --version "$version" --tool-path "$work/tool" --add-source "$work/feed" --configfile "$work/nuget.config" >/dev/null
+keys="$("$work/tool/dinggen" keygen)"
+grep -Eq '^Token=[A-Za-z0-9]{32}$' <<<"$keys" || { echo "dinggen keygen printed no Token line" >&2; exit 1; }
+grep -Eq '^AesKey=[A-Za-z0-9]{43}$' <<<"$keys" || { echo "dinggen keygen printed no AesKey line" >&2; exit 1; }
+echo "  dinggen keygen ok"
+
 echo "package smoke test passed"
