@@ -10,7 +10,7 @@ public sealed class DecryptCommandTests
     {
         var v = CryptoVectors.PositiveById(id);
 
-        var result = CliHarness.Run(CryptoVectors.DecryptArgs(v));
+        var result = CliHarness.Run(CliVectors.DecryptArgs(v));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal([.. Encoding.UTF8.GetBytes(v.Text("plaintext")), (byte)'\n'], result.Stdout);
@@ -25,7 +25,7 @@ public sealed class DecryptCommandTests
         var v = CryptoVectors.NegativeById(id);
         var acceptable = v.GetProperty("acceptableErrorCodes").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
-        var result = CliHarness.Run(CryptoVectors.DecryptArgs(v));
+        var result = CliHarness.Run(CliVectors.DecryptArgs(v));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.Stdout);
@@ -42,7 +42,7 @@ public sealed class DecryptCommandTests
     public void Bad_signature_never_echoes_the_plaintext_or_secrets()
     {
         var v = CryptoVectors.Positive.First(p => p.Text("plaintext").Length > 20);
-        var args = CryptoVectors.DecryptArgs(v);
+        var args = CliVectors.DecryptArgs(v);
         args[^3] = new string('0', 40); // --signature value
 
         var result = CliHarness.Run(args);
@@ -78,7 +78,7 @@ public sealed class DecryptCommandTests
     public void Wrong_aes_key_length_is_900004()
     {
         var v = CryptoVectors.PositiveById("s-pos-003");
-        var args = CryptoVectors.DecryptArgs(v);
+        var args = CliVectors.DecryptArgs(v);
         args[4] = v.Text("aesKey")[..42];
 
         var result = CliHarness.Run(args);
@@ -95,7 +95,7 @@ public sealed class DecryptCommandTests
     [InlineData("--app-key")]
     public void Empty_token_or_app_key_is_a_usage_error(string option)
     {
-        var args = CryptoVectors.DecryptArgs(CryptoVectors.PositiveById("s-pos-003"));
+        var args = CliVectors.DecryptArgs(CryptoVectors.PositiveById("s-pos-003"));
         args[Array.IndexOf(args, option) + 1] = string.Empty;
 
         var result = CliHarness.Run(args);

@@ -25,8 +25,8 @@ public sealed class EncryptCommandTests
         var reply = ParseReply(result);
         Assert.Equal(v.Text("timestamp"), reply.TimeStamp);
         Assert.Equal(v.Text("nonce"), reply.Nonce);
-        Assert.Equal(CryptoVectors.ReferenceSignature(v.Text("token"), v.Text("timestamp"), v.Text("nonce"), reply.Encrypt), reply.MsgSignature);
-        var (message, ownerKey) = CryptoVectors.ReferenceDecrypt(v.Text("aesKey"), reply.Encrypt);
+        Assert.Equal(CliVectors.ReferenceSignature(v.Text("token"), v.Text("timestamp"), v.Text("nonce"), reply.Encrypt), reply.MsgSignature);
+        var (message, ownerKey) = CliVectors.ReferenceDecrypt(v.Text("aesKey"), reply.Encrypt);
         Assert.Equal(Encoding.UTF8.GetBytes(v.Text("plaintext")), message);
         Assert.Equal(v.Text("ownerKey"), ownerKey);
     }
@@ -78,7 +78,7 @@ public sealed class EncryptCommandTests
 
         Assert.Equal(0, result.ExitCode);
         var reply = ParseReply(result);
-        Assert.Equal(message, CryptoVectors.ReferenceDecrypt(AesKey, reply.Encrypt).Message);
+        Assert.Equal(message, CliVectors.ReferenceDecrypt(AesKey, reply.Encrypt).Message);
 
         var decrypted = CliHarness.Run("decrypt", "--token", Token, "--aes-key", AesKey, "--app-key", AppKey,
             "--timestamp", reply.TimeStamp, "--nonce", reply.Nonce, "--signature", reply.MsgSignature, "--encrypt", reply.Encrypt);
@@ -92,7 +92,7 @@ public sealed class EncryptCommandTests
         var result = CliHarness.RunWithInput([], "encrypt", "--token", Token, "--aes-key", AesKey, "--app-key", AppKey);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Empty(CryptoVectors.ReferenceDecrypt(AesKey, ParseReply(result).Encrypt).Message);
+        Assert.Empty(CliVectors.ReferenceDecrypt(AesKey, ParseReply(result).Encrypt).Message);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class EncryptCommandTests
         Assert.Matches("^[A-Za-z0-9]{8}$", second.Nonce);
         Assert.NotEqual(first.Nonce, second.Nonce);
         Assert.NotEqual(first.Encrypt, second.Encrypt);
-        Assert.Equal(CryptoVectors.ReferenceSignature(Token, first.TimeStamp, first.Nonce, first.Encrypt), first.MsgSignature);
+        Assert.Equal(CliVectors.ReferenceSignature(Token, first.TimeStamp, first.Nonce, first.Encrypt), first.MsgSignature);
     }
 
     [Theory]

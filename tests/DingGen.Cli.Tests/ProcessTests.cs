@@ -21,7 +21,7 @@ public sealed class ProcessTests
     {
         var v = CryptoVectors.PositiveById("s-pos-029"); // CJK and a 4-byte emoji: any re-encoding would show
 
-        var result = await RunAsync([], CryptoVectors.DecryptArgs(v));
+        var result = await RunAsync([], CliVectors.DecryptArgs(v));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal([.. Encoding.UTF8.GetBytes(v.Text("plaintext")), (byte)'\n'], result.Stdout);
@@ -33,7 +33,7 @@ public sealed class ProcessTests
     {
         var v = CryptoVectors.NegativeById("s-neg-007"); // wrong owner key
 
-        var result = await RunAsync([], CryptoVectors.DecryptArgs(v));
+        var result = await RunAsync([], CliVectors.DecryptArgs(v));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.Stdout);

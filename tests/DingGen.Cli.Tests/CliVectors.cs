@@ -4,26 +4,12 @@ using System.Text.Json;
 
 namespace DingGen.Cli.Tests;
 
-/// <summary>The vectors of Vectors/callback-crypto.json (made with DingTalk's own Java class) and an independent reference of their algorithm.</summary>
-public static class CryptoVectors
+/// <summary>
+/// CLI helpers over the crypto vectors (loaded by the Runtime tests' <c>CryptoVectors</c>, linked into this project) and
+/// an independent reference of their algorithm.
+/// </summary>
+public static class CliVectors
 {
-    private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Vectors", "callback-crypto.json"))));
-
-    public static IEnumerable<JsonElement> Positive => Document.Value.RootElement.GetProperty("positive").EnumerateArray();
-
-    public static IEnumerable<JsonElement> Negative => Document.Value.RootElement.GetProperty("negative").EnumerateArray();
-
-    public static TheoryData<string> PositiveIds() => Ids(Positive);
-
-    public static TheoryData<string> NegativeIds() => Ids(Negative);
-
-    public static JsonElement PositiveById(string id) => Positive.Single(v => v.GetProperty("id").GetString() == id);
-
-    public static JsonElement NegativeById(string id) => Negative.Single(v => v.GetProperty("id").GetString() == id);
-
-    public static string Text(this JsonElement vector, string name) => vector.GetProperty(name).GetString()!;
-
     /// <summary>A member of the vector, or <paramref name="fallback"/> when the vector has none (construction-only vectors).</summary>
     public static string TextOr(this JsonElement vector, string name, string fallback) =>
         vector.TryGetProperty(name, out var value) ? value.GetString()! : fallback;
