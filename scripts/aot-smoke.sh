@@ -23,7 +23,7 @@ if grep -E "warning IL[23][0-9]{3}" "$log" >&2; then
 fi
 echo "published in $(( $(date +%s) - start_publish )) s, binary $(du -k "$out/ApprovalHost" | cut -f1) KiB, zero IL2xxx/IL3xxx warnings"
 
-cli="src/Cli/bin/Release/net10.0/dinggen.dll"
+cli="src/Cli/bin/Release/net10.0/DingGen.Cli.dll"
 dinggen() { dotnet "$cli" "$@"; }
 
 keys="$(dinggen keygen)"

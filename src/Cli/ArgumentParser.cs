@@ -1,16 +1,21 @@
 namespace DingGen.Cli;
 
-/// <summary>An option a command accepts. Every option takes exactly one value: <c>--name value</c> or <c>--name=value</c>.</summary>
-internal sealed record OptionSpec(string Name, bool Required);
+/// <summary>
+/// An option a command accepts. A value option takes exactly one value (<c>--name value</c> or <c>--name=value</c>);
+/// a flag (<paramref name="IsFlag"/>) takes none (<c>--json</c>).
+/// </summary>
+internal sealed record OptionSpec(string Name, bool Required, bool IsFlag = false);
 
 /// <summary>The outcome of parsing one command's arguments.</summary>
 internal sealed class ParsedArguments
 {
     private readonly Dictionary<string, string> _values;
+    private readonly List<string> _positionals;
 
-    internal ParsedArguments(Dictionary<string, string> values, bool helpRequested, string? error)
+    internal ParsedArguments(Dictionary<string, string> values, List<string> positionals, bool helpRequested, string? error)
     {
         _values = values;
+        _positionals = positionals;
         HelpRequested = helpRequested;
         Error = error;
     }
@@ -26,18 +31,30 @@ internal sealed class ParsedArguments
 
     /// <summary>The value of an optional option, or null when it was not given.</summary>
     public string? Optional(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Whether the flag <paramref name="name"/> was given.</summary>
+    public bool Flag(string name) => _values.ContainsKey(name);
+
+    /// <summary>The positional argument at <paramref name="index"/> (present whenever <see cref="Error"/> is null).</summary>
+    public string Positional(int index) => _positionals[index];
 }
 
 /// <summary>
-/// A small, strict parser: only the declared options, each at most once and each with a value; no positional
-/// arguments. Error messages name options but never echo a value, since values are keys, tokens or plaintext.
+/// A small, strict parser: only the declared options, each at most once, value options with a value, flags without;
+/// exactly the declared number of positional arguments. Error messages name options but never echo a value, since
+/// values are keys, tokens or plaintext.
 /// </summary>
 internal static class ArgumentParser
 {
     /// <summary>Parses <paramref name="args"/> from index <paramref name="start"/> on (positions in messages count from 1 over all of <paramref name="args"/>).</summary>
-    public static ParsedArguments Parse(string[] args, int start, IReadOnlyList<OptionSpec> options)
+    public static ParsedArguments Parse(string[] args, int start, IReadOnlyList<OptionSpec> options) =>
+        Parse(args, start, options, []);
+
+    /// <summary>Parses <paramref name="args"/> from index <paramref name="start"/> on, expecting the <paramref name="positionals"/> in order.</summary>
+    public static ParsedArguments Parse(string[] args, int start, IReadOnlyList<OptionSpec> options, IReadOnlyList<string> positionals)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var given = new List<string>();
         var help = false;
         string? error = null;
 
@@ -50,9 +67,19 @@ internal static class ArgumentParser
                 continue;
             }
 
-            if (!arg.StartsWith('-'))
+            if (!arg.StartsWith('-') || arg == "-")
             {
-                error ??= $"unexpected argument at position {i + 1}; every value must follow its --option";
+                if (given.Count < positionals.Count)
+                {
+                    given.Add(arg);
+                }
+                else
+                {
+                    error ??= positionals.Count == 0
+                        ? $"unexpected argument at position {i + 1}; every value must follow its --option"
+                        : $"unexpected argument at position {i + 1}; expected only {string.Join(" ", positionals)} and --options";
+                }
+
                 continue;
             }
 
@@ -66,7 +93,17 @@ internal static class ArgumentParser
             }
 
             string value;
-            if (equals >= 0)
+            if (spec.IsFlag)
+            {
+                if (equals >= 0)
+                {
+                    error ??= $"option {spec.Name} takes no value";
+                    continue;
+                }
+
+                value = string.Empty;
+            }
+            else if (equals >= 0)
             {
                 value = arg[(equals + 1)..];
             }
@@ -84,6 +121,11 @@ internal static class ArgumentParser
             {
                 error ??= $"option {spec.Name} is given more than once";
             }
+        }
+
+        if (error is null && given.Count < positionals.Count)
+        {
+            error = $"missing {string.Join(" ", positionals.Skip(given.Count))}";
         }
 
         if (error is null)
@@ -105,7 +147,7 @@ internal static class ArgumentParser
             }
         }
 
-        return new ParsedArguments(values, help, error);
+        return new ParsedArguments(values, given, help, error);
     }
 
     /// <summary>Whether <paramref name="arg"/> asks for help.</summary>

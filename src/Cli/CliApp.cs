@@ -30,21 +30,23 @@ internal static class CliApp
 
         """;
 
+    /// <summary>Runs one command line synchronously with the process environment (see <see cref="RunAsync"/>).</summary>
+    internal static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr, TimeProvider time) =>
+        RunAsync(args, new CliIO(stdin, stdout, stderr, time, System.Environment.GetEnvironmentVariable, CancellationToken.None)).GetAwaiter().GetResult();
+
     /// <summary>Runs one command line.</summary>
     /// <param name="args">The arguments after the program name.</param>
-    /// <param name="stdin">Raw standard input (read by <c>encrypt</c> without <c>--plaintext</c>).</param>
-    /// <param name="stdout">Raw standard output.</param>
-    /// <param name="stderr">Standard error.</param>
-    /// <param name="time">The clock for default timestamps.</param>
+    /// <param name="io">Standard streams, clock, environment and cancellation.</param>
     /// <returns>The process exit code (see <see cref="ExitCodes"/>).</returns>
-    internal static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr, TimeProvider time)
+    internal static async Task<int> RunAsync(string[] args, CliIO io)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var io = new CliIO(stdin, stdout, stderr, time);
+        ArgumentNullException.ThrowIfNull(io);
+        var stderr = io.Stderr;
 
         if (args.Length == 0)
         {
-            return io.UsageError("no command given; expected decrypt, encrypt or keygen (see 'dinggen --help')");
+            return io.UsageError($"no command given; expected {string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct())} (see 'dinggen --help')");
         }
 
         if (ArgumentParser.IsHelp(args[0]))
@@ -53,14 +55,13 @@ internal static class CliApp
             return ExitCodes.Success;
         }
 
-        var command = Find(args[0]);
+        var command = Find(args, out var words);
         if (command is null)
         {
-            var what = args[0].StartsWith('-') ? "option" : "command";
-            return io.UsageError($"unknown {what} {ArgumentParser.Describe(args[0], 0)}; expected decrypt, encrypt or keygen (see 'dinggen --help')");
+            return io.UsageError(DescribeUnknown(args));
         }
 
-        var parsed = ArgumentParser.Parse(args, 1, command.Options);
+        var parsed = ArgumentParser.Parse(args, words, command.Options, command.Positionals);
         if (parsed.HelpRequested)
         {
             io.WriteText(command.Usage);
@@ -74,7 +75,7 @@ internal static class CliApp
 
         try
         {
-            return command.Execute(parsed, io);
+            return await command.ExecuteAsync(parsed, io).ConfigureAwait(false);
         }
         catch (DingCryptoException e)
         {
@@ -87,16 +88,36 @@ internal static class CliApp
         }
     }
 
-    private static Command? Find(string name)
+    /// <summary>The command whose words start <paramref name="args"/>; <paramref name="words"/> is how many it took.</summary>
+    private static Command? Find(string[] args, out int words)
     {
         foreach (var command in Commands)
         {
-            if (string.Equals(command.Name, name, StringComparison.Ordinal))
+            var name = command.Name.Split(' ');
+            if (name.Length <= args.Length && name.AsSpan().SequenceEqual(args.AsSpan(0, name.Length)))
             {
+                words = name.Length;
                 return command;
             }
         }
 
+        words = 0;
         return null;
+    }
+
+    private static string DescribeUnknown(string[] args)
+    {
+        var groups = Commands.Where(static c => c.Name.Contains(' ', StringComparison.Ordinal)).Select(static c => c.Name.Split(' ')[0]).Distinct().ToArray();
+        if (Array.IndexOf(groups, args[0]) >= 0)
+        {
+            var subcommands = string.Join(", ", Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).Select(static c => c.Name.Split(' ')[1]));
+            return args.Length == 1
+                ? $"'{args[0]}' needs a subcommand: {subcommands} (see 'dinggen --help')"
+                : $"unknown {args[0]} subcommand {ArgumentParser.Describe(args[1], 1)}; expected {subcommands} (see 'dinggen --help')";
+        }
+
+        var what = args[0].StartsWith('-') ? "option" : "command";
+        var names = string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct());
+        return $"unknown {what} {ArgumentParser.Describe(args[0], 0)}; expected {names} (see 'dinggen --help')";
     }
 }

@@ -7,13 +7,24 @@ namespace DingGen.Cli;
 /// <param name="Stdout">Raw standard output: command results are written as bytes, never re-encoded.</param>
 /// <param name="Stderr">Standard error: one <c>error …</c> line per failure.</param>
 /// <param name="Time">The clock for default timestamps.</param>
-internal sealed record CliIO(Stream Stdin, Stream Stdout, TextWriter Stderr, TimeProvider Time)
+/// <param name="Environment">Reads an environment variable (credentials such as <c>DINGGEN_APP_KEY</c>); tests pass their own.</param>
+/// <param name="CancellationToken">Cancelled on Ctrl+C; network commands stop at once.</param>
+internal sealed record CliIO(Stream Stdin, Stream Stdout, TextWriter Stderr, TimeProvider Time, Func<string, string?> Environment, CancellationToken CancellationToken)
 {
     /// <summary>Writes <paramref name="text"/> to standard output as UTF-8.</summary>
     public void WriteText(string text)
     {
         Stdout.Write(Encoding.UTF8.GetBytes(text));
         Stdout.Flush();
+    }
+
+    /// <summary>Reports a failure that is not a usage or crypto error as the single line <c>error &lt;kind&gt;: …</c>.</summary>
+    /// <returns><see cref="ExitCodes.Failure"/>.</returns>
+    public int Error(string kind, string message)
+    {
+        Stderr.WriteLine($"error {kind}: {message}");
+        Stderr.Flush();
+        return ExitCodes.Failure;
     }
 
     /// <summary>Reports a usage error as the single line <c>error usage: …</c>.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace DingGen.Cli.Tests;
 
 /// <summary>
-/// Runs the built tool as a real process (<c>dotnet dinggen.dll</c>, copied next to this assembly by the project
+/// Runs the built tool as a real process (<c>dotnet DingGen.Cli.dll</c>, copied next to this assembly by the project
 /// reference), checking what scripts rely on: raw stdout bytes, stdin, exit codes. Each run is killed after 30 s.
 /// </summary>
 public sealed class ProcessTests
@@ -75,7 +75,7 @@ public sealed class ProcessTests
 
     private static async Task<CliResult> RunAsync(byte[] stdin, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "dinggen.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "DingGen.Cli.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing; the project reference should copy it");
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

@@ -3,8 +3,14 @@ namespace DingGen.Cli.Commands;
 /// <summary>One <c>dinggen</c> sub-command: its options, its help text and what it does.</summary>
 internal abstract class Command
 {
-    /// <summary>The word that selects the command, e.g. <c>decrypt</c>.</summary>
+    /// <summary>The words that select the command, e.g. <c>decrypt</c> or <c>callback register</c>.</summary>
     public abstract string Name { get; }
+
+    /// <summary>
+    /// The positional arguments the command requires, in order, named as in its usage (e.g. <c>&lt;url&gt;</c>).
+    /// They come before or between the options; all are required.
+    /// </summary>
+    public virtual IReadOnlyList<string> Positionals => [];
 
     /// <summary>The options the command accepts.</summary>
     public abstract IReadOnlyList<OptionSpec> Options { get; }
@@ -14,7 +20,7 @@ internal abstract class Command
 
     /// <summary>Runs the command on arguments that parsed without error.</summary>
     /// <returns>The process exit code.</returns>
-    public abstract int Execute(ParsedArguments args, CliIO io);
+    public abstract Task<int> ExecuteAsync(ParsedArguments args, CliIO io);
 
     /// <summary>Reads the three values every crypto command needs and creates the crypto.</summary>
     /// <returns>The crypto, or null after reporting a usage error through <paramref name="exitCode"/>.</returns>

@@ -43,7 +43,9 @@ internal sealed class DecryptCommand : Command
 
         """;
 
-    public override int Execute(ParsedArguments args, CliIO io)
+    public override Task<int> ExecuteAsync(ParsedArguments args, CliIO io) => Task.FromResult(Execute(args, io));
+
+    private static int Execute(ParsedArguments args, CliIO io)
     {
         var crypto = CreateCrypto(args, io, out var exitCode);
         if (crypto is null)

@@ -30,7 +30,9 @@ internal sealed class KeygenCommand : Command
 
         """;
 
-    public override int Execute(ParsedArguments args, CliIO io)
+    public override Task<int> ExecuteAsync(ParsedArguments args, CliIO io) => Task.FromResult(Execute(args, io));
+
+    private static int Execute(ParsedArguments args, CliIO io)
     {
         var token = RandomNumberGenerator.GetString(Alphanumeric, TokenLength);
         var aesKey = RandomNumberGenerator.GetString(Alphanumeric, DingCallbackCrypto.AesKeyLength);

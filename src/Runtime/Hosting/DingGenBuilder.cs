@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DingGen;
@@ -6,10 +7,11 @@ namespace DingGen;
 /// <summary>Configures DingGen after <c>AddDingGen</c>: JSON contexts for user payload types, modules, channels.</summary>
 public sealed class DingGenBuilder
 {
-    internal DingGenBuilder(IServiceCollection services, string name)
+    internal DingGenBuilder(IServiceCollection services, string name, IConfiguration configuration)
     {
         Services = services;
         Name = name;
+        Configuration = configuration;
     }
 
     /// <summary>The service collection.</summary>
@@ -17,6 +19,12 @@ public sealed class DingGenBuilder
 
     /// <summary>The name of the DingTalk app this builder configures (<see cref="DingGenServiceCollectionExtensions.DefaultAppName"/> unless named).</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The configuration section this app's <see cref="DingGenOptions"/> are bound from. Channel extensions (stream mode,
+    /// the inbox, the OpenAPI client) bind their own settings from sub-sections of it.
+    /// </summary>
+    public IConfiguration Configuration { get; }
 
     /// <summary>
     /// Registers a source-generated <see cref="JsonSerializerContext"/> that knows the payload types of your own handlers

@@ -53,7 +53,7 @@ public static partial class DingGenServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<DingGenMetrics>();
         services.TryAddSingleton<DingCallbackAppCache>();
-        return new DingGenBuilder(services, name);
+        return new DingGenBuilder(services, name, configuration);
     }
 
     internal static DingGenAppRegistry GetOrAddRegistry(IServiceCollection services)
