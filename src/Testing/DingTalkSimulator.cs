@@ -17,8 +17,11 @@ namespace DingGen.Testing;
 /// Assert.True(result.IsSuccessReply);
 /// </code>
 /// </example>
-/// <remarks>Instances are immutable and thread-safe; one can deliver many callbacks concurrently.</remarks>
-public sealed class DingTalkSimulator
+/// <remarks>
+/// Instances are thread-safe; one can deliver many callbacks concurrently. <see cref="DeliverAsync"/> adds DingTalk's
+/// redelivery schedule and records the events that end up on the failed list (<see cref="FailedEvents"/>).
+/// </remarks>
+public sealed partial class DingTalkSimulator
 {
     private readonly DingCallbackCrypto _crypto;
     private readonly TimeProvider _timeProvider;
