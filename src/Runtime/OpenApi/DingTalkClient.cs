@@ -1,0 +1,531 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DingGen;
+
+/// <summary>
+/// A typed client of DingTalk's server API (<c>https://oapi.dingtalk.com</c>): the access token, callback registration
+/// (register, update, get, delete, keep in step with the handlers), the failed-delivery list and approval instances.
+/// </summary>
+/// <remarks>
+/// <para>The access token is fetched with the app's AppKey/AppSecret, cached until <see cref="DingTalkClientOptions.TokenRefreshMargin"/>
+/// before it expires, fetched by one caller at a time however many wait, and refreshed once (with the call retried once) when
+/// DingTalk answers 40001, 40014 or 42001.</para>
+/// <para>Transient HTTP failures (connection refused or reset, timeouts, HTTP 5xx and 429) are retried with exponential backoff
+/// and jitter, timed by the <see cref="TimeProvider"/>; DingTalk errors (<c>errcode</c> ≠ 0) throw
+/// <see cref="DingTalkApiException"/> and are not retried. Thread-safe: share one instance per app (DI does).</para>
+/// </remarks>
+public sealed class DingTalkClient
+{
+    /// <summary>The path of the access-token API.</summary>
+    public const string GetTokenPath = "/gettoken";
+
+    /// <summary>The path of the callback registration API.</summary>
+    public const string RegisterCallbackPath = "/call_back/register_call_back";
+
+    /// <summary>The path of the callback update API.</summary>
+    public const string UpdateCallbackPath = "/call_back/update_call_back";
+
+    /// <summary>The path of the callback query API.</summary>
+    public const string GetCallbackPath = "/call_back/get_call_back";
+
+    /// <summary>The path of the callback deletion API.</summary>
+    public const string DeleteCallbackPath = "/call_back/delete_call_back";
+
+    /// <summary>The path of the failed-delivery list API.</summary>
+    public const string GetFailedEventsPath = "/call_back/get_call_back_failed_result";
+
+    /// <summary>The path of the approval-instance API.</summary>
+    public const string GetProcessInstancePath = "/topapi/processinstance/get";
+
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    private readonly Func<HttpClient> _httpClient;
+    private readonly DingTalkClientOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _tokenLock = new();
+    private string? _token;
+    private DateTimeOffset _tokenRefreshAt;
+    private Task<string>? _tokenFetch;
+
+    /// <summary>Creates a client over <paramref name="httpClient"/>, usable without DI (e.g. in a CLI or a test).</summary>
+    /// <param name="httpClient">The HTTP client; its own <c>BaseAddress</c> is ignored in favour of <see cref="DingTalkClientOptions.BaseAddress"/>.</param>
+    /// <param name="options">Credentials, keys and retry settings; <c>AppKey</c> and <c>AppSecret</c> are required.</param>
+    /// <param name="timeProvider">The clock for token expiry and retry delays; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">A required setting is missing or a setting is out of range.</exception>
+    public DingTalkClient(HttpClient httpClient, DingTalkClientOptions options, TimeProvider? timeProvider = null, ILogger<DingTalkClient>? logger = null)
+        : this(CreateSource(httpClient), options, timeProvider, logger, settingPrefix: string.Empty)
+    {
+    }
+
+    internal DingTalkClient(Func<HttpClient> httpClient, DingTalkClientOptions options, TimeProvider? timeProvider, ILogger? logger, string settingPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        var problem = Validate(options, settingPrefix);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _httpClient = httpClient;
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The app key the client calls DingTalk for.</summary>
+    public string AppKey => _options.AppKey!;
+
+    /// <summary>The base address of DingTalk's server API the client calls.</summary>
+    public Uri BaseAddress => _options.BaseAddress;
+
+    /// <summary>
+    /// Returns a valid access token: the cached one, or a new one from <c>GET /gettoken?appkey=&amp;appsecret=</c>. Concurrent
+    /// callers share one fetch. Never log the result.
+    /// </summary>
+    /// <exception cref="DingTalkApiException">DingTalk rejected the credentials (e.g. 40096/40089).</exception>
+    public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default)
+    {
+        Task<string> fetch;
+        lock (_tokenLock)
+        {
+            if (_token is not null && _timeProvider.GetUtcNow() < _tokenRefreshAt)
+            {
+                return Task.FromResult(_token);
+            }
+
+            if (_tokenFetch is null || _tokenFetch.IsCompleted)
+            {
+                // The shared fetch is not cancelled by one caller giving up; each caller stops waiting on its own token.
+                _tokenFetch = FetchTokenAsync();
+            }
+
+            fetch = _tokenFetch;
+        }
+
+        return fetch.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the callback (<c>POST /call_back/register_call_back</c>). DingTalk validates the URL with a <c>check_url</c>
+    /// encrypted with the <b>CorpId</b> as owner key before it answers.
+    /// </summary>
+    /// <exception cref="DingTalkApiException">E.g. 71006 already registered, 71008 unknown tag, 71009 the reply did not decrypt, 71012 unreachable.</exception>
+    public async Task RegisterCallbackAsync(DingCallbackRegistration registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        using var _ = await CallAsync(HttpMethod.Post, RegisterCallbackPath, CreateRegistrationContent(registration), acceptedErrorCode: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the registered callback (<c>POST /call_back/update_call_back</c>); DingTalk validates the URL again.</summary>
+    /// <exception cref="DingTalkApiException">E.g. 71007 nothing registered, 71009, 71012.</exception>
+    public async Task UpdateCallbackAsync(DingCallbackRegistration registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        using var _ = await CallAsync(HttpMethod.Post, UpdateCallbackPath, CreateRegistrationContent(registration), acceptedErrorCode: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the registered callback (<c>GET /call_back/get_call_back</c>); <see langword="null"/> when none is registered (71007).</summary>
+    public async Task<DingCallbackRegistration?> GetCallbackAsync(CancellationToken cancellationToken = default)
+    {
+        using var document = await CallAsync(HttpMethod.Get, GetCallbackPath, content: null, acceptedErrorCode: 71007, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var response = Deserialize(document.RootElement, DingOpenApiJsonContext.Default.DingGetCallbackResponse, GetCallbackPath);
+        return new DingCallbackRegistration(
+            response.Url ?? string.Empty,
+            response.CallBackTag?.Where(static t => t is not null).ToArray() ?? [],
+            response.Token ?? string.Empty,
+            response.AesKey ?? string.Empty);
+    }
+
+    /// <summary>Deletes the registered callback (<c>GET /call_back/delete_call_back</c>).</summary>
+    public async Task DeleteCallbackAsync(CancellationToken cancellationToken = default)
+    {
+        using var _ = await CallAsync(HttpMethod.Get, DeleteCallbackPath, content: null, acceptedErrorCode: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One call of <c>GET /call_back/get_call_back_failed_result</c>: up to 200 failed deliveries and whether more remain.
+    /// Entries that are not objects or lack a tag are skipped.
+    /// </summary>
+    public async Task<DingFailedEventPage> GetFailedEventsAsync(CancellationToken cancellationToken = default)
+    {
+        using var document = await CallAsync(HttpMethod.Get, GetFailedEventsPath, content: null, acceptedErrorCode: null, cancellationToken).ConfigureAwait(false);
+        return DingOpenApiParsing.ParseFailedEventPage(document!.RootElement);
+    }
+
+    /// <summary>Reads an approval instance (<c>POST /topapi/processinstance/get</c>).</summary>
+    /// <param name="processInstanceId">The instance id, e.g. from <c>bpms_instance_change</c>'s <c>processInstanceId</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<DingProcessInstance> GetProcessInstanceAsync(string processInstanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(processInstanceId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new DingProcessInstanceRequestBody { ProcessInstanceId = processInstanceId }, DingOpenApiJsonContext.Default.DingProcessInstanceRequestBody);
+        using var document = await CallAsync(HttpMethod.Post, GetProcessInstancePath, body, acceptedErrorCode: null, cancellationToken).ConfigureAwait(false);
+        if (!document!.RootElement.TryGetProperty("process_instance", out var instance) || instance.ValueKind != JsonValueKind.Object)
+        {
+            throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response has no process_instance object", GetProcessInstancePath);
+        }
+
+        return DingOpenApiParsing.ParseProcessInstance(processInstanceId, instance, ChinaStandardTime);
+    }
+
+    /// <summary>
+    /// Makes DingTalk's registration equal <paramref name="url"/> + <paramref name="tags"/> with the options' <c>Token</c> and
+    /// <c>AesKey</c>: registers when nothing is registered, updates when the URL, the tag set (ordinal, order and duplicates
+    /// ignored) or the keys differ, and does nothing when all are equal.
+    /// </summary>
+    /// <param name="url">The callback URL.</param>
+    /// <param name="tags">The event tags handled, e.g. the union of every module's <c>DingEventTags.All</c>; <c>check_*</c> tags are ignored.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>What was done and the difference with the previous registration.</returns>
+    /// <exception cref="InvalidOperationException">The options have no <c>Token</c> or <c>AesKey</c>.</exception>
+    public async Task<DingCallbackSyncResult> SyncCallbackAsync(string url, IEnumerable<string> tags, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        ArgumentNullException.ThrowIfNull(tags);
+        if (string.IsNullOrEmpty(_options.Token) || string.IsNullOrEmpty(_options.AesKey))
+        {
+            throw new InvalidOperationException("Token and AesKey are required to register a callback (DingGen:Token, DingGen:AesKey): they must be the keys the callback host verifies and decrypts with.");
+        }
+
+        var desired = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            if (!string.IsNullOrWhiteSpace(tag) && !tag.StartsWith("check_", StringComparison.Ordinal))
+            {
+                desired.Add(tag);
+            }
+        }
+
+        var wanted = new DingCallbackRegistration(url, desired.ToArray(), _options.Token, _options.AesKey);
+        var current = await GetCallbackAsync(cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            await RegisterCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
+            DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "registered", url, desired.Count, desired.Count, 0);
+            return new DingCallbackSyncResult(DingCallbackSyncAction.Registered, wanted.Tags, [], UrlChanged: true, PreviousUrl: null) { KeysChanged = true };
+        }
+
+        var previous = new SortedSet<string>(current.Tags, StringComparer.Ordinal);
+        var added = desired.Where(t => !previous.Contains(t)).ToArray();
+        var removed = previous.Where(t => !desired.Contains(t)).ToArray();
+        var urlChanged = !string.Equals(current.Url, url, StringComparison.Ordinal);
+        var keysChanged = !string.Equals(current.Token, wanted.Token, StringComparison.Ordinal)
+            || !string.Equals(current.AesKey, wanted.AesKey, StringComparison.Ordinal);
+
+        if (!urlChanged && !keysChanged && added.Length == 0 && removed.Length == 0)
+        {
+            return new DingCallbackSyncResult(DingCallbackSyncAction.Unchanged, [], [], UrlChanged: false, current.Url);
+        }
+
+        await UpdateCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
+        DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "updated", url, desired.Count, added.Length, removed.Length);
+        return new DingCallbackSyncResult(DingCallbackSyncAction.Updated, added, removed, urlChanged, current.Url) { KeysChanged = keysChanged };
+    }
+
+    internal static string? Validate(DingTalkClientOptions options, string settingPrefix)
+    {
+        if (string.IsNullOrWhiteSpace(options.AppKey))
+        {
+            return $"{settingPrefix}AppKey is required to call DingTalk's server API: set it to the app's AppKey (ClientID).";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.AppSecret))
+        {
+            return $"{settingPrefix}AppSecret is required to call DingTalk's server API: set it to the app's AppSecret (ClientSecret), e.g. from an environment variable or a secret store.";
+        }
+
+        if (options.BaseAddress is null || !options.BaseAddress.IsAbsoluteUri || (options.BaseAddress.Scheme != Uri.UriSchemeHttps && options.BaseAddress.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"{settingPrefix}OpenApi:BaseAddress must be an absolute http(s) URI (default {DingTalkClientOptions.DefaultBaseAddress}).";
+        }
+
+        if (options.MaxTransientRetries is < 0 or > 10)
+        {
+            return $"{settingPrefix}OpenApi:MaxTransientRetries must be between 0 and 10.";
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromMinutes(1))
+        {
+            return $"{settingPrefix}OpenApi:RetryBaseDelay must be between 00:00:00 and 00:01:00.";
+        }
+
+        if (options.TokenRefreshMargin < TimeSpan.Zero)
+        {
+            return $"{settingPrefix}OpenApi:TokenRefreshMargin must not be negative.";
+        }
+
+        return null;
+    }
+
+    private static Func<HttpClient> CreateSource(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        return () => httpClient;
+    }
+
+    private static byte[] CreateRegistrationContent(DingCallbackRegistration registration)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(registration.Url, nameof(registration));
+        ArgumentNullException.ThrowIfNull(registration.Tags, nameof(registration));
+        var body = new DingCallbackRegistrationBody
+        {
+            CallBackTag = registration.Tags,
+            Token = registration.Token ?? string.Empty,
+            AesKey = registration.AesKey ?? string.Empty,
+            Url = registration.Url,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(body, DingOpenApiJsonContext.Default.DingCallbackRegistrationBody);
+    }
+
+    private static T Deserialize<T>(JsonElement element, JsonTypeInfo<T> typeInfo, string api)
+    {
+        try
+        {
+            return element.Deserialize(typeInfo) ?? throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response body is null", api);
+        }
+        catch (JsonException ex)
+        {
+            throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response does not have the documented shape (" + ex.Message + ")", api);
+        }
+    }
+
+    private async Task<string> FetchTokenAsync()
+    {
+        var uri = BuildUri(GetTokenPath, "appkey=" + Uri.EscapeDataString(_options.AppKey!) + "&appsecret=" + Uri.EscapeDataString(_options.AppSecret!));
+        using var document = await SendWithRetriesAsync(HttpMethod.Get, uri, GetTokenPath, content: null, CancellationToken.None).ConfigureAwait(false);
+        var (errorCode, errorMessage) = ReadError(document.RootElement, GetTokenPath);
+        if (errorCode != 0)
+        {
+            DingOpenApiLog.ApiCallFailed(_logger, GetTokenPath, _options.AppKey, errorCode, errorMessage);
+            throw new DingTalkApiException(errorCode, errorMessage, GetTokenPath);
+        }
+
+        var response = Deserialize(document.RootElement, DingOpenApiJsonContext.Default.DingAccessTokenResponse, GetTokenPath);
+        if (string.IsNullOrEmpty(response.AccessToken) || response.ExpiresIn <= 0)
+        {
+            throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "gettoken answered without access_token or expires_in", GetTokenPath);
+        }
+
+        var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
+        var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
+        var refreshAt = _timeProvider.GetUtcNow() + lifetime - margin;
+        lock (_tokenLock)
+        {
+            _token = response.AccessToken;
+            _tokenRefreshAt = refreshAt;
+        }
+
+        DingOpenApiLog.AccessTokenRefreshed(_logger, _options.AppKey, response.ExpiresIn, refreshAt);
+        return response.AccessToken;
+    }
+
+    private void InvalidateToken(string token)
+    {
+        lock (_tokenLock)
+        {
+            if (string.Equals(_token, token, StringComparison.Ordinal))
+            {
+                _token = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="api"/> with the access token; refreshes the token and retries once on 40001/40014/42001.
+    /// Returns the response document, or <see langword="null"/> when DingTalk answered <paramref name="acceptedErrorCode"/>.
+    /// </summary>
+    private async Task<JsonDocument?> CallAsync(HttpMethod method, string api, byte[]? content, int? acceptedErrorCode, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            var uri = BuildUri(api, "access_token=" + Uri.EscapeDataString(token));
+            var document = await SendWithRetriesAsync(method, uri, api, content, cancellationToken).ConfigureAwait(false);
+            int errorCode;
+            string errorMessage;
+            try
+            {
+                (errorCode, errorMessage) = ReadError(document.RootElement, api);
+            }
+            catch
+            {
+                document.Dispose();
+                throw;
+            }
+
+            if (errorCode == 0)
+            {
+                DingOpenApiLog.ApiCallSucceeded(_logger, api, _options.AppKey, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                return document;
+            }
+
+            document.Dispose();
+            if (DingTalkApiException.IsAccessTokenErrorCode(errorCode) && attempt == 0)
+            {
+                DingOpenApiLog.AccessTokenRejected(_logger, api, _options.AppKey, errorCode);
+                InvalidateToken(token);
+                continue;
+            }
+
+            if (errorCode == acceptedErrorCode)
+            {
+                return null;
+            }
+
+            DingOpenApiLog.ApiCallFailed(_logger, api, _options.AppKey, errorCode, errorMessage);
+            throw new DingTalkApiException(errorCode, errorMessage, api);
+        }
+    }
+
+    private Uri BuildUri(string path, string query)
+    {
+        var builder = new UriBuilder(_options.BaseAddress);
+        builder.Path = builder.Path.TrimEnd('/') + path;
+        builder.Query = query;
+        return builder.Uri;
+    }
+
+    private static (int ErrorCode, string ErrorMessage) ReadError(JsonElement root, string api)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response is not a JSON object", api);
+        }
+
+        var errorCode = 0;
+        if (root.TryGetProperty("errcode", out var code))
+        {
+            if (!(code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out errorCode))
+                && !(code.ValueKind == JsonValueKind.String && int.TryParse(code.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out errorCode)))
+            {
+                throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response's errcode is not a number", api);
+            }
+        }
+        else
+        {
+            throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, "the response has no errcode", api);
+        }
+
+        var errorMessage = root.TryGetProperty("errmsg", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() ?? string.Empty : string.Empty;
+        return (errorCode, errorMessage);
+    }
+
+    /// <summary>Sends one request, retrying transient failures with backoff; returns the parsed JSON body of a 2xx answer.</summary>
+    private async Task<JsonDocument> SendWithRetriesAsync(HttpMethod method, Uri uri, string api, byte[]? content, CancellationToken cancellationToken)
+    {
+        var maxRetries = _options.MaxTransientRetries;
+        for (var attempt = 0; ; attempt++)
+        {
+            string failure;
+            Exception? failureException;
+            try
+            {
+                using var request = new HttpRequestMessage(method, uri);
+                if (content is not null)
+                {
+                    request.Content = new ByteArrayContent(content);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
+
+                using var response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                if (IsTransientStatus(response.StatusCode))
+                {
+                    failure = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
+                    failureException = new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+                }
+                else
+                {
+                    var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode && !LooksLikeJsonObject(bytes))
+                    {
+                        throw new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+                    }
+
+                    try
+                    {
+                        return JsonDocument.Parse(bytes);
+                    }
+                    catch (JsonException)
+                    {
+                        throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} with a body that is not JSON"), api);
+                    }
+                }
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is null)
+            {
+                // No status: the connection failed (refused, reset, DNS, TLS, ended early).
+                failure = ex.HttpRequestError.ToString() + ": " + ex.Message;
+                failureException = ex;
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // HttpClient.Timeout elapsed.
+                failure = "timeout";
+                failureException = ex;
+            }
+
+            if (attempt >= maxRetries)
+            {
+                DingOpenApiLog.TransientFailureGaveUp(_logger, api, failure, attempt + 1);
+                if (failureException is HttpRequestException)
+                {
+                    throw failureException;
+                }
+
+                throw new TimeoutException($"DingTalk API {api} did not answer in time after {attempt + 1} attempts.", failureException);
+            }
+
+            var delay = ComputeDelay(attempt);
+            DingOpenApiLog.TransientFailureRetrying(_logger, api, failure, attempt + 1, maxRetries, delay.TotalMilliseconds);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private TimeSpan ComputeDelay(int attempt)
+    {
+        var baseDelay = _options.RetryBaseDelay;
+        if (baseDelay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16));
+        var jitter = 0.5 + Random.Shared.NextDouble();
+        return TimeSpan.FromMilliseconds(Math.Min(exponential * jitter, TimeSpan.FromMinutes(2).TotalMilliseconds));
+    }
+
+    private static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout;
+
+    private static bool LooksLikeJsonObject(byte[] bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                continue;
+            }
+
+            return b == (byte)'{';
+        }
+
+        return false;
+    }
+}

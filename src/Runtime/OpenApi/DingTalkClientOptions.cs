@@ -1,0 +1,55 @@
+namespace DingGen;
+
+/// <summary>
+/// Settings of a <see cref="DingTalkClient"/>: the app's credentials, the callback keys used when registering, where
+/// DingTalk's server API lives, and how transient failures are retried.
+/// </summary>
+/// <remarks>
+/// Through DI (<see cref="DingTalkClientServiceCollectionExtensions.AddDingTalkClient"/>) the credentials and keys come
+/// from the app's <see cref="DingGenOptions"/> (<c>AppKey</c>, <c>AppSecret</c>, <c>Token</c>, <c>AesKey</c>) and the
+/// rest is bound from its <c>OpenApi</c> sub-section (e.g. <c>DingGen:OpenApi:BaseAddress</c>).
+/// </remarks>
+public sealed class DingTalkClientOptions
+{
+    /// <summary>The address of DingTalk's server API (the "old" OpenAPI host): <c>https://oapi.dingtalk.com</c>.</summary>
+    public const string DefaultBaseAddress = "https://oapi.dingtalk.com";
+
+    /// <summary>The app's <c>AppKey</c> (ClientID). Required to call any API.</summary>
+    public string? AppKey { get; set; }
+
+    /// <summary>The app's <c>AppSecret</c> (ClientSecret). Required to call any API. Never logged.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>
+    /// The callback <c>Token</c> sent to <c>register_call_back</c>/<c>update_call_back</c> by
+    /// <see cref="DingTalkClient.SyncCallbackAsync"/>; must be the one the callback host verifies signatures with. Never logged.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// The callback <c>AesKey</c> (43 characters) sent when registering by <see cref="DingTalkClient.SyncCallbackAsync"/>; must
+    /// be the one the callback host decrypts with. Never logged.
+    /// </summary>
+    public string? AesKey { get; set; }
+
+    /// <summary>The base address of DingTalk's server API; default <see cref="DefaultBaseAddress"/>. Point it at a fake server in tests.</summary>
+    public Uri BaseAddress { get; set; } = new(DefaultBaseAddress);
+
+    /// <summary>
+    /// How many times a call is retried after a transient HTTP failure (connection refused or reset, timeout, HTTP 5xx or
+    /// 429); default 3. DingTalk errors (<c>errcode</c> ≠ 0) are never retried, except the one token refresh.
+    /// </summary>
+    public int MaxTransientRetries { get; set; } = 3;
+
+    /// <summary>
+    /// The delay before the first retry; each further retry doubles it, with ±50 % jitter; default 200 ms.
+    /// <see cref="TimeSpan.Zero"/> retries at once.
+    /// </summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long before its <c>expires_in</c> an access token is replaced; default 5 minutes (DingTalk tokens live 7200 s).
+    /// Capped at half the token's lifetime.
+    /// </summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DingGen;
+
+/// <summary>Registration of <see cref="DingTalkClient"/>, DingTalk's server API client.</summary>
+public static class DingTalkClientServiceCollectionExtensions
+{
+    /// <summary>The configuration sub-section of an app's DingGen section the client settings are bound from: <c>OpenApi</c>.</summary>
+    public const string ConfigurationSectionName = "OpenApi";
+
+    /// <summary>
+    /// Adds a <see cref="DingTalkClient"/> for the app of <paramref name="builder"/>. Its AppKey, AppSecret, Token and AesKey come
+    /// from the app's <see cref="DingGenOptions"/>; <c>BaseAddress</c>, <c>MaxTransientRetries</c>, <c>RetryBaseDelay</c> and
+    /// <c>TokenRefreshMargin</c> are bound from the <c>OpenApi</c> sub-section (e.g. <c>DingGen:OpenApi:BaseAddress</c>).
+    /// The default app's client is the <see cref="DingTalkClient"/> service; every app's client comes from
+    /// <see cref="DingTalkClientFactory.Get"/>.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddDingGen</c>.</param>
+    /// <param name="configure">Changes the options in code, after configuration (e.g. a base address in tests).</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>AppKey and AppSecret are checked when the client is first resolved; the error names the missing setting.</remarks>
+    public static DingGenBuilder AddDingTalkClient(this DingGenBuilder builder, Action<DingTalkClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var name = builder.Name;
+
+        services.AddHttpClient(DingTalkClientFactory.HttpClientName(name));
+        var options = services.AddOptions<DingTalkClientOptions>(name)
+            .Bind(builder.Configuration.GetSection(ConfigurationSectionName))
+            .Configure<IOptionsMonitor<DingGenOptions>>((client, apps) =>
+            {
+                var app = apps.Get(name);
+                client.AppKey = string.IsNullOrEmpty(client.AppKey) ? app.AppKey : client.AppKey;
+                client.AppSecret = string.IsNullOrEmpty(client.AppSecret) ? app.AppSecret : client.AppSecret;
+                client.Token = string.IsNullOrEmpty(client.Token) ? app.Token : client.Token;
+                client.AesKey = string.IsNullOrEmpty(client.AesKey) ? app.AesKey : client.AesKey;
+            });
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new DingTalkClientAppRegistration(name));
+        services.TryAddSingleton(static sp => new DingTalkClientFactory(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<IOptionsMonitor<DingTalkClientOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<DingTalkClientAppRegistration>(),
+            sp.GetService<DingGenAppRegistry>()));
+        if (name.Length == 0)
+        {
+            services.TryAddSingleton(static sp => sp.GetRequiredService<DingTalkClientFactory>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
+        }
+
+        return builder;
+    }
+}
