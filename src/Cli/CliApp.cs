@@ -3,12 +3,16 @@ using DingGen.Cli.Commands;
 namespace DingGen.Cli;
 
 /// <summary>
-/// The <c>dinggen</c> command line: <c>decrypt</c>, <c>encrypt</c> and <c>keygen</c>. Everything runs against the
+/// The <c>dinggen</c> command line: <c>decrypt</c>, <c>encrypt</c>, <c>keygen</c>, <c>simulate</c> and <c>callback …</c>. Everything runs against the
 /// streams and clock passed in, so tests drive it in-process.
 /// </summary>
 internal static class CliApp
 {
-    private static readonly Command[] Commands = [DecryptCommand.Instance, EncryptCommand.Instance, KeygenCommand.Instance];
+    private static readonly Command[] Commands =
+    [
+        DecryptCommand.Instance, EncryptCommand.Instance, KeygenCommand.Instance, SimulateCommand.Instance,
+        CallbackRegisterCommand.Register, CallbackRegisterCommand.Update, CallbackGetCommand.Instance, CallbackDeleteCommand.Instance, CallbackFailedCommand.Instance,
+    ];
 
     /// <summary>The text <c>dinggen --help</c> prints.</summary>
     public const string Usage = """
@@ -18,15 +22,23 @@ internal static class CliApp
           dinggen decrypt --token T --aes-key K --app-key A --timestamp TS --nonce N --signature S --encrypt E
           dinggen encrypt --token T --aes-key K --app-key A [--timestamp TS] [--nonce N] [--plaintext P]
           dinggen keygen
+          dinggen simulate <url> <event-type> [--payload file.json] --token T --aes-key K --app-key A [--owner-key O] [--json]
+          dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--json]
+          dinggen callback get|delete|failed --app-key A --app-secret S [--base-url U] [--json]
           dinggen <command> --help
 
         Commands:
           decrypt   verify a callback's signature and print its plaintext
           encrypt   encrypt and sign a message as reply JSON (plaintext from stdin unless --plaintext)
           keygen    print a new random Token and AesKey
+          simulate  post an encrypted, signed event to a callback URL like DingTalk and check the reply
+          callback  register, update, get or delete the app's callback; list failed deliveries
+                    (credentials from options or DINGGEN_APP_KEY, DINGGEN_APP_SECRET, DINGGEN_TOKEN,
+                    DINGGEN_AES_KEY, DINGGEN_BASE_URL; an option wins)
 
-        Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …') or a usage error ('error usage: …');
-        1 standard input or output failed ('error io: …').
+        Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …'), a usage error ('error usage: …'), a DingTalk
+        error ('error <errcode>: <errmsg> — <hint>') or a network failure ('error network: …'); 3 simulate's reply
+        was not the encrypted success; 1 standard input or output failed ('error io: …').
 
         """;
 

@@ -17,7 +17,7 @@ public sealed partial class DingTalkSimulator
 
     /// <summary>
     /// Called for every event <see cref="DeliverAsync"/> gives up on, after it is added to <see cref="FailedEvents"/>: for
-    /// example <c>failed => fakeServer.EnqueueFailedEvent(…)</c>, so the failed-result pull of a fake DingTalk server returns it.
+    /// example <c>failed => fakeServer.EnqueueFailedEventJson(failed.ToFailedListEntryJson())</c>, so the failed-result pull of a fake DingTalk server returns it.
     /// </summary>
     public Action<DingTalkFailedDelivery>? FailedEventSink { get; init; }
 
@@ -215,4 +215,27 @@ public sealed record DingTalkDeliveryReport(string? EventType, string PayloadJso
 /// <param name="PayloadJson">The plaintext that could not be delivered.</param>
 /// <param name="EventTime">When the event happened (the first attempt).</param>
 /// <param name="Report">The attempts.</param>
-public sealed record DingTalkFailedDelivery(string? EventType, string PayloadJson, DateTimeOffset EventTime, DingTalkDeliveryReport Report);
+public sealed record DingTalkFailedDelivery(string? EventType, string PayloadJson, DateTimeOffset EventTime, DingTalkDeliveryReport Report)
+{
+    /// <summary>
+    /// The entry DingTalk's failed list shows for this event (<see cref="DingTalkFailedListEntry.Create"/>), e.g. for
+    /// <c>FailedEventSink = failed => fakeServer.EnqueueFailedEventJson(failed.ToFailedListEntryJson())</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The payload has no <c>EventType</c> or is not a JSON object.</exception>
+    public string ToFailedListEntryJson()
+    {
+        if (EventType is null)
+        {
+            throw new InvalidOperationException("The payload has no EventType, so DingTalk's failed list could not name it.");
+        }
+
+        try
+        {
+            return DingTalkFailedListEntry.Create(EventType, PayloadJson, EventTime);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+    }
+}

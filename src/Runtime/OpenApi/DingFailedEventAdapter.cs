@@ -303,7 +303,7 @@ public static class DingFailedEventAdapter
             var result = new List<KeyValuePair<string, Value>>();
             foreach (var part in SplitTopLevel(body))
             {
-                var item = part.Trim();
+                var item = part.AsSpan().Trim();
                 if (item.IsEmpty)
                 {
                     continue;
@@ -322,7 +322,7 @@ public static class DingFailedEventAdapter
                     var items = new List<string>();
                     foreach (var element in SplitTopLevel(raw[1..^1]))
                     {
-                        var trimmed = element.Trim();
+                        var trimmed = element.AsSpan().Trim();
                         if (!trimmed.IsEmpty)
                         {
                             items.Add(trimmed.ToString());
@@ -357,13 +357,13 @@ public static class DingFailedEventAdapter
                         depth = Math.Max(0, depth - 1);
                         break;
                     case ',' when depth == 0:
-                        parts.Add(text[start..i].ToString());
+                        parts.Add(new string(text[start..i]));
                         start = i + 1;
                         break;
                 }
             }
 
-            parts.Add(text[start..].ToString());
+            parts.Add(new string(text[start..]));
             return parts;
         }
     }
