@@ -3,24 +3,31 @@ using DingGen.Events;
 
 namespace ApprovalHost;
 
-/// <summary>Approval events: a finished, agreed approval becomes a work order.</summary>
-public sealed partial class ApprovalHandlers(IWorkOrderStore workOrders, ActivityJournal journal, ILogger<ApprovalHandlers> log)
+/// <summary>
+/// Approval events: a finished, agreed approval becomes a work order, titled and attributed from the approval itself, read
+/// through DingTalk's server API (<c>topapi/processinstance/get</c>). When that read fails the handler throws, the host
+/// answers 500, and DingTalk redelivers (or, after its retries, lists the event for <c>replay-failed</c>).
+/// </summary>
+public sealed partial class ApprovalHandlers(DingTalkClient dingtalk, IWorkOrderStore workOrders, ActivityJournal journal, ILogger<ApprovalHandlers> log)
 {
     [DingEvent(DingEventTypes.BpmsInstanceChange)]
-    public Task OnInstanceChange(BpmsInstanceChange e, DingEventContext context)
+    public async Task OnInstanceChange(BpmsInstanceChange e, DingEventContext context, CancellationToken cancellationToken)
     {
         var instance = e.ProcessInstanceId ?? "(no instance id)";
         if (e.IsFinish && e.IsAgreed && e.ProcessInstanceId is not null)
         {
-            var order = workOrders.OpenForApproval(e.ProcessInstanceId, e.Title ?? "(untitled)", e.StaffId ?? "(unknown)", out var created);
+            var approval = await dingtalk.GetProcessInstanceAsync(e.ProcessInstanceId, cancellationToken);
+            var title = approval.Title ?? e.Title ?? "(untitled)";
+            var order = workOrders.OpenForApproval(e.ProcessInstanceId, title, approval.OriginatorUserId ?? e.StaffId ?? "(unknown)", out var created);
+            var via = context.Channel == DingDeliveryChannel.Replay ? " (replayed)" : string.Empty;
             if (created)
             {
-                LogWorkOrderOpened(order.Number, instance, context.EventId);
-                journal.Write($"opened work order {order.Number} for approval {instance} \"{e.Title}\"");
+                LogWorkOrderOpened(order.Number, instance, context.EventId, approval.Status);
+                journal.Write($"opened work order {order.Number} for approval {instance} \"{title}\" ({approval.Status}){via}");
             }
             else
             {
-                journal.Write($"approval {instance} redelivered; work order {order.Number} already open");
+                journal.Write($"approval {instance} redelivered; work order {order.Number} already open{via}");
             }
         }
         else
@@ -28,8 +35,6 @@ public sealed partial class ApprovalHandlers(IWorkOrderStore workOrders, Activit
             LogInstanceChanged(instance, e.Type, e.Result);
             journal.Write($"approval {instance} {e.Type}{(e.Result is null ? string.Empty : "/" + e.Result)}: no work order");
         }
-
-        return Task.CompletedTask;
     }
 
     [DingEvent(DingEventTypes.BpmsTaskChange)]
@@ -39,8 +44,8 @@ public sealed partial class ApprovalHandlers(IWorkOrderStore workOrders, Activit
         journal.Write($"task {e.TaskId} of approval {e.ProcessInstanceId} {e.Type}{(e.Result is null ? string.Empty : "/" + e.Result)} by {e.StaffId}");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Opened work order {Number} for approval {ProcessInstanceId} (event {EventId})")]
-    private partial void LogWorkOrderOpened(string number, string processInstanceId, string eventId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opened work order {Number} for approval {ProcessInstanceId} (event {EventId}, approval status {Status})")]
+    private partial void LogWorkOrderOpened(string number, string processInstanceId, string eventId, string? status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval {ProcessInstanceId} changed: {Type} {Result}")]
     private partial void LogInstanceChanged(string processInstanceId, string? type, string? result);

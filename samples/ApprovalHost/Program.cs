@@ -5,6 +5,7 @@ using DingGen;
 // Keys come from configuration (appsettings.Development.json for development, environment variables such as
 // DingGen__Token / DingGen__AesKey / DingGen__AppKey in production).
 // `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
+// `register <url>`, `status`, `unregister` and `replay-failed` manage the callback registration (see Commands.cs).
 var simulate = args.Contains("--simulate", StringComparer.Ordinal);
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
@@ -12,7 +13,8 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
     EnvironmentName = simulate ? Environments.Development : null,
 });
 
-builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
+builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventReplay();
 builder.Services.AddDingEventHandlers();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
@@ -34,6 +36,11 @@ var app = builder.Build();
 app.MapDingCallback("/dingtalk/callback");
 app.MapHealthChecks("/health");
 
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(app, args);
+}
+
 if (!simulate)
 {
     await app.RunAsync();
@@ -43,7 +50,7 @@ if (!simulate)
 await app.StartAsync();
 try
 {
-    return await Simulation.RunAsync(app);
+    return await Simulation.RunAsync(app, fakeDingTalk!);
 }
 finally
 {

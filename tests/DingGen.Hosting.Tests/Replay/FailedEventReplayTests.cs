@@ -1,0 +1,222 @@
+using System.Text;
+using System.Text.Json;
+using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DingGen.Hosting.Tests.Replay;
+
+/// <summary>DingFailedEventReplayer against the fake DingTalk server: pull, adapt, dispatch on the Replay channel, and never twice.</summary>
+public sealed class FailedEventReplayTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset EventTime = DateTimeOffset.FromUnixTimeMilliseconds(1717034512000);
+    private readonly string _storePath = Path.Combine(Path.GetTempPath(), $"dinggen-replay-test-{Guid.NewGuid():N}", "replayed.jsonl");
+    private FakeDingTalkServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions());
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        var directory = Path.GetDirectoryName(_storePath)!;
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Entries_are_dispatched_as_push_payloads_on_the_replay_channel_in_a_scope_each()
+    {
+        var dispatcher = new TestDispatcher("bpms_instance_change", "user_add_org");
+        var scopes = new List<IServiceProvider>();
+        dispatcher.Handler = context =>
+        {
+            scopes.Add(context.Services);
+            return ValueTask.CompletedTask;
+        };
+        await using var services = Build(dispatcher);
+        _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["0214382847291053"]}""");
+        _server.EnqueueFailedEvent("bpms_instance_change", EventTime.AddSeconds(1), """{"corpid":"dingcorp0001","bpmsCallBackData":{"processInstanceId":"p-1","type":"finish","result":"agree","eventId":"evt-bpms-1"}}""");
+
+        var report = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+
+        Assert.Equal([DingReplayOutcome.Handled, DingReplayOutcome.Handled], report.Entries.Select(e => e.Outcome));
+        Assert.Equal(["user_add_org", "bpms_instance_change"], report.Entries.Select(e => e.Tag));
+        Assert.Equal(EventTime, report.Entries[0].EventTime);
+        Assert.True(report.Succeeded);
+
+        var calls = dispatcher.HandlerRuns.ToArray();
+        Assert.All(calls, c => Assert.Equal(DingDeliveryChannel.Replay, c.Channel));
+        Assert.Equal("dingcorp0001", calls[0].CorpId);
+        Assert.Equal(
+            """{"EventType":"user_add_org","UserId":["0214382847291053"],"CorpId":"dingcorp0001","TimeStamp":"1717034512000"}""",
+            Encoding.UTF8.GetString(calls[0].Payload.Span));
+
+        // The payload's eventId wins; without one the id is derived from tag, time and data, and reported.
+        Assert.Equal("evt-bpms-1", calls[1].EventId);
+        Assert.Equal(64, calls[0].EventId.Length);
+        Assert.Equal(report.Entries[0].EventId, calls[0].EventId);
+        Assert.Equal("evt-bpms-1", report.Entries[1].EventId);
+
+        // A DI scope per event, not the root provider.
+        Assert.Equal(2, scopes.Distinct().Count());
+        Assert.DoesNotContain(services, scopes);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Replaying_twice_skips_what_was_handled_even_in_a_new_process()
+    {
+        var dispatcher = new TestDispatcher("user_add_org");
+        const string Data = """{"corpid":"dingcorp0001","userid":["0214382847291053"]}""";
+        await using (var services = Build(dispatcher))
+        {
+            _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
+            var first = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+            Assert.Equal(DingReplayOutcome.Handled, Assert.Single(first.Entries).Outcome);
+
+            // DingTalk lists the entry again (it documents no acknowledgement).
+            _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
+            var second = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+            Assert.Equal(DingReplayOutcome.SkippedAlreadyReplayed, Assert.Single(second.Entries).Outcome);
+        }
+
+        // A new container over the same store file: still skipped; the handler ran exactly once.
+        await using (var services = Build(dispatcher))
+        {
+            _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
+            var third = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+            Assert.Equal(DingReplayOutcome.SkippedAlreadyReplayed, Assert.Single(third.Entries).Outcome);
+        }
+
+        Assert.Single(dispatcher.HandlerRuns);
+
+        // Same tag and time but other data is another event.
+        await using (var services = Build(dispatcher))
+        {
+            _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["someone-else"]}""");
+            var fourth = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+            Assert.Equal(DingReplayOutcome.Handled, Assert.Single(fourth.Entries).Outcome);
+        }
+
+        var lines = await File.ReadAllLinesAsync(_storePath);
+        Assert.Equal(2, lines.Length);
+        using var line = JsonDocument.Parse(lines[0]);
+        Assert.Equal("user_add_org", line.RootElement.GetProperty("tag").GetString());
+        Assert.Equal(EventTime.ToUnixTimeMilliseconds(), line.RootElement.GetProperty("eventTime").GetInt64());
+        Assert.Equal(64, line.RootElement.GetProperty("sha256").GetString()!.Length);
+        Assert.DoesNotContain("0214382847291053", await File.ReadAllTextAsync(_storePath), StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_storePath));
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failing_handler_is_reported_by_name_and_retried_by_the_next_replay()
+    {
+        var dispatcher = new TestDispatcher("bpms_instance_change") { HandlerName = "Approvals.OnInstanceChange" };
+        var fail = true;
+        dispatcher.Handler = _ => fail ? throw new InvalidOperationException("approval service down") : ValueTask.CompletedTask;
+        await using var services = Build(dispatcher);
+        const string Data = """{"corpid":"dingcorp0001","bpmsCallBackData":{"processInstanceId":"p-1","type":"finish","result":"agree"}}""";
+        var replayer = services.GetRequiredService<DingFailedEventReplayer>();
+
+        _server.EnqueueFailedEvent("bpms_instance_change", EventTime, Data);
+        var failed = await replayer.ReplayAsync();
+        var entry = Assert.Single(failed.Entries);
+        Assert.Equal(DingReplayOutcome.Failed, entry.Outcome);
+        Assert.Equal(["Approvals.OnInstanceChange"], entry.FailedHandlers);
+        Assert.Equal("approval service down", entry.Error);
+        Assert.False(failed.Succeeded);
+
+        fail = false;
+        _server.EnqueueFailedEvent("bpms_instance_change", EventTime, Data);
+        var retried = await replayer.ReplayAsync();
+        Assert.Equal(DingReplayOutcome.Handled, Assert.Single(retried.Entries).Outcome);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Unhandled_and_unreadable_entries_run_no_handler_and_do_not_stop_the_others()
+    {
+        var dispatcher = new TestDispatcher("user_add_org");
+        await using var services = Build(dispatcher);
+        _server.EnqueueFailedEvent("calendar_event_change", EventTime, """{"corpid":"dingcorp0001","callbackData":{"eventId":"c-1"}}""");
+        _server.EnqueueFailedEventJson("""{"call_back_tag":"user_add_org","event_time":1717034512000,"user_add_org":"garbage, not a map"}""");
+        _server.EnqueueFailedEventJson("""{"call_back_tag":"user_add_org","event_time":1717034513000,"user_add_org":"{corpid=dingcorp0001, userid=[u-7, u-8]}"}""");
+        var replayer = services.GetRequiredService<DingFailedEventReplayer>();
+
+        var report = await replayer.ReplayAsync();
+
+        Assert.Equal([DingReplayOutcome.NotHandled, DingReplayOutcome.InvalidEntry, DingReplayOutcome.Handled], report.Entries.Select(e => e.Outcome));
+        Assert.Contains("neither a JSON object nor a Java-map string", report.Entries[1].Error, StringComparison.Ordinal);
+        var run = Assert.Single(dispatcher.HandlerRuns);
+        Assert.Equal("""{"EventType":"user_add_org","UserId":["u-7","u-8"],"CorpId":"dingcorp0001","TimeStamp":"1717034513000"}""", Encoding.UTF8.GetString(run.Payload.Span));
+
+        // Not handled is not recorded: a handler added later still gets the event.
+        _server.EnqueueFailedEvent("calendar_event_change", EventTime, """{"corpid":"dingcorp0001","callbackData":{"eventId":"c-1"}}""");
+        Assert.Equal(DingReplayOutcome.NotHandled, Assert.Single((await replayer.ReplayAsync()).Entries).Outcome);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Every_page_of_the_failed_list_is_replayed()
+    {
+        var dispatcher = new TestDispatcher("user_add_org");
+        await using var services = Build(dispatcher);
+        for (var i = 0; i < FakeDingTalkServer.FailedResultPageSize + 50; i++)
+        {
+            _server.EnqueueFailedEvent("user_add_org", EventTime.AddSeconds(i), $$"""{"corpid":"dingcorp0001","userid":["u{{i}}"]}""");
+        }
+
+        var report = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+
+        Assert.Equal(2, report.Pages);
+        Assert.Equal(FakeDingTalkServer.FailedResultPageSize + 50, report.Count(DingReplayOutcome.Handled));
+        Assert.Equal(FakeDingTalkServer.FailedResultPageSize + 50, dispatcher.HandlerRuns.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_DingTalk_error_on_the_failed_list_call_surfaces_as_the_typed_exception()
+    {
+        await using var services = Build(new TestDispatcher("user_add_org"));
+        _server.FailNext(DingTalkClient.GetFailedEventsPath, 71007, "回调地址未注册");
+
+        var error = await Assert.ThrowsAsync<DingTalkApiException>(() => services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync());
+
+        Assert.Equal(71007, error.ErrorCode);
+    }
+
+    [Fact]
+    public void An_empty_store_path_fails_at_start_up_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DingGen:AppKey"] = "dingfakeappkey0001",
+            ["DingGen:AppSecret"] = "fake-app-secret",
+            ["DingGen:Replay:StorePath"] = " ",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventReplay();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<DingFailedEventReplayOptions>>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
+        Assert.Contains("DingGen:Replay:StorePath must not be empty", error.Message, StringComparison.Ordinal);
+    }
+
+    private ServiceProvider Build(TestDispatcher dispatcher)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DingGen:AppKey"] = _server.Options.AppKey,
+            ["DingGen:AppSecret"] = _server.Options.AppSecret,
+            ["DingGen:OpenApi:BaseAddress"] = _server.BaseAddress.ToString(),
+            ["DingGen:Replay:StorePath"] = _storePath,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IDingEventDispatcher>(dispatcher);
+        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventReplay();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}
