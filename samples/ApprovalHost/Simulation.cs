@@ -23,7 +23,7 @@ internal static class Simulation
     private const string Instance = "b7d2a6f0-3c1e-4f9a-8d2b-5e6f7a8b9c0d";
     private const string LateInstance = "6c5b4a39-2817-4f60-9e8d-7c6b5a493827";
 
-    /// <summary>The failing delivery: approval readings fail three times in a row (DingTalk's "系统繁忙"), so every attempt fails.</summary>
+    /// <summary>The failing delivery: an approval whose details cannot be read yet, so every attempt fails.</summary>
     private static readonly string LatePayload = $$"""{"EventType":"bpms_instance_change","processInstanceId":"{{LateInstance}}","finishTime":1719811000000,"corpId":"{{CorpId}}","title":"赵六提交的采购申请","type":"finish","result":"agree","createTime":1719810500000,"staffId":"0437261958473620","processCode":"PROC-9E8D7C6B-5A49-4382-A716-0F1E2D3C4B5A"}""";
 
     /// <summary>The throw-away replay store of this run, deleted at the end.</summary>
@@ -49,6 +49,9 @@ internal static class Simulation
             ["DingGen:OpenApi:RetryBaseDelay"] = "00:00:00.010",
             ["DingGen:OwnerKey"] = CorpId,
             ["DingGen:Replay:StorePath"] = _replayStorePath,
+
+            // The failing delivery below logs a handler error per attempt; its summary line says what happened.
+            ["Logging:LogLevel:DingGen"] = "Critical",
         });
         server.AddProcessInstance(Instance, ApprovalJson(Instance, "李四提交的请假", "0214382847291053"));
         return server;
@@ -135,21 +138,17 @@ internal static class Simulation
             Console.WriteLine($"[{i + 1,2}] {delivery.EventName,-36} -> {(int)result.StatusCode} {reply,-17} {(expected ? "ok  " : "FAIL")} | {what}");
         }
 
-        // A delivery that fails: reading the approval fails on every attempt, so DingTalk retries (10 s, then 30 s; compressed
-        // here) and then lists the event as failed. Once the approval can be read, the replay handles it; a second replay skips it.
+        // A delivery that fails: DingTalk pushes the approval before its details can be read (processinstance/get answers
+        // "审批实例不存在"), so the handler throws on every attempt; DingTalk retries (10 s, then 30 s; compressed here) and then
+        // lists the event as failed. Once the approval can be read, the replay handles it; a second replay skips it.
         Console.WriteLine();
-        for (var i = 0; i < 3; i++)
-        {
-            dingtalkServer.FailNext(DingTalkClient.GetProcessInstancePath, -1, "系统繁忙");
-        }
-
         var failing = new DingTalkSimulator(options.Token!, options.AesKey!, simulator.OwnerKey) { FailedEventSink = f => dingtalkServer.EnqueueFailedEventJson(f.ToFailedListEntryJson()) };
         var lateDelivery = await failing.DeliverAsync(httpClient, CallbackPath, LatePayload, new DingTalkDeliveryOptions
         {
             RetryDelays = [TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(30)],
             ResponseTimeout = TimeSpan.FromSeconds(10),
         });
-        Console.WriteLine($"bpms_instance_change {LateInstance[..8]}…: {string.Join(", ", lateDelivery.Attempts.Select(a => a.StatusCode is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"))} -> {(lateDelivery.WentToFailedList ? "on DingTalk's failed list" : "delivered")}");
+        Console.WriteLine($"[{Script.Length + 1,2}] {"bpms_instance_change (not readable yet)",-36} -> {string.Join(", ", lateDelivery.Attempts.Select(a => a.StatusCode is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"))} after DingTalk's retries -> {(lateDelivery.WentToFailedList ? "on DingTalk's failed list" : "delivered")}");
 
         dingtalkServer.AddProcessInstance(LateInstance, ApprovalJson(LateInstance, "赵六提交的采购申请", "0437261958473620"));
         var replayer = app.Services.GetRequiredService<DingFailedEventReplayer>();

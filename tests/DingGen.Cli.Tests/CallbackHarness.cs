@@ -34,11 +34,15 @@ public sealed class CallbackTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private CallbackTestHost(WebApplication app, string url)
+    private CallbackTestHost(WebApplication app, string url, RecordingDispatcher dispatcher)
     {
         _app = app;
         Url = url;
+        Dispatcher = dispatcher;
     }
+
+    /// <summary>The host's only module: takes user_add_org, user_leave_org and bpms_instance_change and records each event.</summary>
+    public RecordingDispatcher Dispatcher { get; }
 
     /// <summary>The callback URL, e.g. <c>http://127.0.0.1:41234/dingtalk/callback</c>.</summary>
     public string Url { get; }
@@ -55,14 +59,16 @@ public sealed class CallbackTestHost : IAsyncDisposable
             ["DingGen:AppKey"] = AppKey,
             ["DingGen:OwnerKey"] = ownerKey,
         });
+        var dispatcher = new RecordingDispatcher("bpms_instance_change", "user_add_org", "user_leave_org");
         builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+        builder.Services.AddSingleton<IDingEventDispatcher>(dispatcher);
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapDingCallback("/dingtalk/callback");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CallbackTestHost(app, address.TrimEnd('/') + "/dingtalk/callback");
+        return new CallbackTestHost(app, address.TrimEnd('/') + "/dingtalk/callback", dispatcher);
     }
 
     public async ValueTask DisposeAsync()
@@ -70,5 +76,41 @@ public sealed class CallbackTestHost : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A hand-written stand-in for a generated dispatcher: records the event type and payload of every event it takes.</summary>
+public sealed class RecordingDispatcher(params string[] eventTypes) : IDingEventDispatcher
+{
+    private readonly string[] _tags = eventTypes.Order(StringComparer.Ordinal).ToArray();
+
+    public System.Collections.Concurrent.ConcurrentQueue<(string EventType, string Payload)> Events { get; } = new();
+
+    public IReadOnlyList<string> HandledEventTypes => _tags;
+
+    public bool TryMatchEventType(ReadOnlySpan<byte> utf8EventType, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+    {
+        foreach (var tag in _tags)
+        {
+            if (utf8EventType.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(tag)))
+            {
+                eventType = tag;
+                return true;
+            }
+        }
+
+        eventType = null;
+        return false;
+    }
+
+    public ValueTask<DingDispatchResult> DispatchAsync(DingEventContext context)
+    {
+        if (!_tags.Contains(context.EventType, StringComparer.Ordinal))
+        {
+            return ValueTask.FromResult(DingDispatchResult.NotHandled);
+        }
+
+        Events.Enqueue((context.EventType, System.Text.Encoding.UTF8.GetString(context.Payload.Span)));
+        return ValueTask.FromResult(DingDispatchResult.Handled);
     }
 }

@@ -25,6 +25,18 @@ public sealed class SimulateCommandTests
         Assert.Contains("200", result.StdoutText, StringComparison.Ordinal);
         Assert.Contains("encrypted success", result.StdoutText, StringComparison.Ordinal);
         Assert.Contains("Delivered: the reply decrypts to success.", result.StdoutText, StringComparison.Ordinal);
+        if (eventType is "user_add_org" or "bpms_instance_change")
+        {
+            // The built-in sample is a realistic payload of that event.
+            var (received, payload) = Assert.Single(host.Dispatcher.Events);
+            Assert.Equal(eventType, received);
+            using var json = JsonDocument.Parse(payload);
+            Assert.True(json.RootElement.TryGetProperty(eventType == "user_add_org" ? "UserId" : "processInstanceId", out _));
+        }
+        else
+        {
+            Assert.Empty(host.Dispatcher.Events);
+        }
     }
 
     [Fact(Timeout = 60_000)]
@@ -65,6 +77,7 @@ public sealed class SimulateCommandTests
 
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("owner key dingfakeappkey0001", result.StdoutText, StringComparison.Ordinal);
+            Assert.Equal(("user_leave_org", await File.ReadAllTextAsync(file)), Assert.Single(host.Dispatcher.Events));
         }
         finally
         {
