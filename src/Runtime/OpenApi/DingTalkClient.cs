@@ -49,6 +49,7 @@ public sealed class DingTalkClient
     private readonly DingTalkClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly string _settingPrefix;
     private readonly Lock _tokenLock = new();
     private string? _token;
     private DateTimeOffset _tokenRefreshAt;
@@ -79,6 +80,7 @@ public sealed class DingTalkClient
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _settingPrefix = settingPrefix;
     }
 
     /// <summary>The app key the client calls DingTalk for.</summary>
@@ -192,13 +194,14 @@ public sealed class DingTalkClient
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>What was done and the difference with the previous registration.</returns>
     /// <exception cref="InvalidOperationException">The options have no <c>Token</c> or <c>AesKey</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tags"/> holds no tag besides <c>check_*</c> ones.</exception>
     public async Task<DingCallbackSyncResult> SyncCallbackAsync(string url, IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         ArgumentNullException.ThrowIfNull(tags);
         if (string.IsNullOrEmpty(_options.Token) || string.IsNullOrEmpty(_options.AesKey))
         {
-            throw new InvalidOperationException("Token and AesKey are required to register a callback (DingGen:Token, DingGen:AesKey): they must be the keys the callback host verifies and decrypts with.");
+            throw new InvalidOperationException($"{_settingPrefix}Token and {_settingPrefix}AesKey are required to register a callback: they must be the keys the callback host verifies signatures and decrypts with.");
         }
 
         var desired = new SortedSet<string>(StringComparer.Ordinal);
@@ -208,6 +211,11 @@ public sealed class DingTalkClient
             {
                 desired.Add(tag);
             }
+        }
+
+        if (desired.Count == 0)
+        {
+            throw new ArgumentException("No event tags to register (check_* handshakes are never registered): a callback needs at least one tag. To stop receiving events, delete the registration with DeleteCallbackAsync.", nameof(tags));
         }
 
         var wanted = new DingCallbackRegistration(url, desired.ToArray(), _options.Token, _options.AesKey);
