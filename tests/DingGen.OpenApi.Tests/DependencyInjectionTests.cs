@@ -139,4 +139,32 @@ public sealed class DependencyInjectionTests
         var retries = Assert.Throws<ArgumentException>(() => new DingTalkClient(http, new DingTalkClientOptions { AppKey = "k", AppSecret = "s", MaxTransientRetries = -1 }));
         Assert.Contains("MaxTransientRetries", retries.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Out_of_range_settings_fail_validation_naming_the_setting()
+    {
+        using var provider = Build(
+            new() { ["DingGen:AppKey"] = "k", ["DingGen:AppSecret"] = "s", ["DingGen:OpenApi:MaxTransientRetries"] = "99" },
+            (services, configuration) => services.AddDingGen(configuration.GetSection("DingGen")).AddDingTalkClient());
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<DingTalkClientOptions>>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
+
+        Assert.Contains("DingGen:OpenApi:MaxTransientRetries must be between 0 and 10", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_changed_after_construction_do_not_reach_the_client()
+    {
+        using var http = new HttpClient();
+        var options = new DingTalkClientOptions { AppKey = "k", AppSecret = "s" };
+        var client = new DingTalkClient(http, options);
+
+        options.AppKey = "changed";
+        options.BaseAddress = new Uri("http://127.0.0.1:1/");
+
+        Assert.Equal("k", client.AppKey);
+        Assert.Equal(new Uri(DingTalkClientOptions.DefaultBaseAddress), client.BaseAddress);
+    }
 }

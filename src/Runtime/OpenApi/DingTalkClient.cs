@@ -77,7 +77,18 @@ public sealed class DingTalkClient
         }
 
         _httpClient = httpClient;
-        _options = options;
+        _options = new DingTalkClientOptions
+        {
+            // A private copy: later changes to the caller's instance do not reach a running client.
+            AppKey = options.AppKey,
+            AppSecret = options.AppSecret,
+            Token = options.Token,
+            AesKey = options.AesKey,
+            BaseAddress = options.BaseAddress,
+            MaxTransientRetries = options.MaxTransientRetries,
+            RetryBaseDelay = options.RetryBaseDelay,
+            TokenRefreshMargin = options.TokenRefreshMargin,
+        };
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _settingPrefix = settingPrefix;
@@ -108,6 +119,9 @@ public sealed class DingTalkClient
             {
                 // The shared fetch is not cancelled by one caller giving up; each caller stops waiting on its own token.
                 _tokenFetch = FetchTokenAsync();
+
+                // Observed even when every waiter has given up, so a failed fetch never surfaces as an unobserved task exception.
+                _tokenFetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             fetch = _tokenFetch;
@@ -244,6 +258,7 @@ public sealed class DingTalkClient
         return new DingCallbackSyncResult(DingCallbackSyncAction.Updated, added, removed, urlChanged, current.Url) { KeysChanged = keysChanged };
     }
 
+    /// <summary>Checks everything a client needs: credentials, then <see cref="ValidateSettings"/>. Names the setting, never its value.</summary>
     internal static string? Validate(DingTalkClientOptions options, string settingPrefix)
     {
         if (string.IsNullOrWhiteSpace(options.AppKey))
@@ -256,6 +271,12 @@ public sealed class DingTalkClient
             return $"{settingPrefix}AppSecret is required to call DingTalk's server API: set it to the app's AppSecret (ClientSecret), e.g. from an environment variable or a secret store.";
         }
 
+        return ValidateSettings(options, settingPrefix);
+    }
+
+    /// <summary>Checks the settings that have defaults (address, retries, delays), validated at start-up; credentials are checked on first use.</summary>
+    internal static string? ValidateSettings(DingTalkClientOptions options, string settingPrefix)
+    {
         if (options.BaseAddress is null || !options.BaseAddress.IsAbsoluteUri || (options.BaseAddress.Scheme != Uri.UriSchemeHttps && options.BaseAddress.Scheme != Uri.UriSchemeHttp))
         {
             return $"{settingPrefix}OpenApi:BaseAddress must be an absolute http(s) URI (default {DingTalkClientOptions.DefaultBaseAddress}).";
