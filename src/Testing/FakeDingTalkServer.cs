@@ -544,7 +544,7 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             using var response = await _checkUrlClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
             status = response.StatusCode;
             var reply = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.OK)
+            if (IsUnreachableStatus(response.StatusCode))
             {
                 result = FakeAnswer.Error(71012, string.Create(CultureInfo.InvariantCulture, $"url访问异常, HTTP状态码 {(int)response.StatusCode}, 请求: curl -X POST '{uri}' -H 'Content-Type:application/json' -d '{body}'"));
             }
@@ -566,6 +566,15 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
 
         return result;
     }
+
+    /// <summary>
+    /// Statuses that mean no callback endpoint answered (71012): redirects, 404/405 and gateway errors. Any other answer
+    /// reached the endpoint, so a reply that is not the encrypted <c>success</c> is 71009 (e.g. the 401 a DingGen host
+    /// sends for a wrong signature or owner key).
+    /// </summary>
+    private static bool IsUnreachableStatus(HttpStatusCode status) =>
+        (int)status is >= 300 and < 400
+        || status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     private FakeAnswer HandleGetCallback(HttpContext context)
     {

@@ -49,6 +49,7 @@ public sealed class DingTalkClient
     private readonly DingTalkClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly string _settingPrefix;
     private readonly Lock _tokenLock = new();
     private string? _token;
     private DateTimeOffset _tokenRefreshAt;
@@ -76,9 +77,21 @@ public sealed class DingTalkClient
         }
 
         _httpClient = httpClient;
-        _options = options;
+        _options = new DingTalkClientOptions
+        {
+            // A private copy: later changes to the caller's instance do not reach a running client.
+            AppKey = options.AppKey,
+            AppSecret = options.AppSecret,
+            Token = options.Token,
+            AesKey = options.AesKey,
+            BaseAddress = options.BaseAddress,
+            MaxTransientRetries = options.MaxTransientRetries,
+            RetryBaseDelay = options.RetryBaseDelay,
+            TokenRefreshMargin = options.TokenRefreshMargin,
+        };
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _settingPrefix = settingPrefix;
     }
 
     /// <summary>The app key the client calls DingTalk for.</summary>
@@ -106,6 +119,9 @@ public sealed class DingTalkClient
             {
                 // The shared fetch is not cancelled by one caller giving up; each caller stops waiting on its own token.
                 _tokenFetch = FetchTokenAsync();
+
+                // Observed even when every waiter has given up, so a failed fetch never surfaces as an unobserved task exception.
+                _tokenFetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             fetch = _tokenFetch;
@@ -192,13 +208,14 @@ public sealed class DingTalkClient
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>What was done and the difference with the previous registration.</returns>
     /// <exception cref="InvalidOperationException">The options have no <c>Token</c> or <c>AesKey</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tags"/> holds no tag besides <c>check_*</c> ones.</exception>
     public async Task<DingCallbackSyncResult> SyncCallbackAsync(string url, IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         ArgumentNullException.ThrowIfNull(tags);
         if (string.IsNullOrEmpty(_options.Token) || string.IsNullOrEmpty(_options.AesKey))
         {
-            throw new InvalidOperationException("Token and AesKey are required to register a callback (DingGen:Token, DingGen:AesKey): they must be the keys the callback host verifies and decrypts with.");
+            throw new InvalidOperationException($"{_settingPrefix}Token and {_settingPrefix}AesKey are required to register a callback: they must be the keys the callback host verifies signatures and decrypts with.");
         }
 
         var desired = new SortedSet<string>(StringComparer.Ordinal);
@@ -208,6 +225,11 @@ public sealed class DingTalkClient
             {
                 desired.Add(tag);
             }
+        }
+
+        if (desired.Count == 0)
+        {
+            throw new ArgumentException("No event tags to register (check_* handshakes are never registered): a callback needs at least one tag. To stop receiving events, delete the registration with DeleteCallbackAsync.", nameof(tags));
         }
 
         var wanted = new DingCallbackRegistration(url, desired.ToArray(), _options.Token, _options.AesKey);
@@ -236,6 +258,7 @@ public sealed class DingTalkClient
         return new DingCallbackSyncResult(DingCallbackSyncAction.Updated, added, removed, urlChanged, current.Url) { KeysChanged = keysChanged };
     }
 
+    /// <summary>Checks everything a client needs: credentials, then <see cref="ValidateSettings"/>. Names the setting, never its value.</summary>
     internal static string? Validate(DingTalkClientOptions options, string settingPrefix)
     {
         if (string.IsNullOrWhiteSpace(options.AppKey))
@@ -248,6 +271,12 @@ public sealed class DingTalkClient
             return $"{settingPrefix}AppSecret is required to call DingTalk's server API: set it to the app's AppSecret (ClientSecret), e.g. from an environment variable or a secret store.";
         }
 
+        return ValidateSettings(options, settingPrefix);
+    }
+
+    /// <summary>Checks the settings that have defaults (address, retries, delays), validated at start-up; credentials are checked on first use.</summary>
+    internal static string? ValidateSettings(DingTalkClientOptions options, string settingPrefix)
+    {
         if (options.BaseAddress is null || !options.BaseAddress.IsAbsoluteUri || (options.BaseAddress.Scheme != Uri.UriSchemeHttps && options.BaseAddress.Scheme != Uri.UriSchemeHttp))
         {
             return $"{settingPrefix}OpenApi:BaseAddress must be an absolute http(s) URI (default {DingTalkClientOptions.DefaultBaseAddress}).";

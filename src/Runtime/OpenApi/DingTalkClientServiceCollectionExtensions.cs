@@ -45,6 +45,9 @@ public static class DingTalkClientServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingTalkClientOptions>, DingTalkClientOptionsValidator>());
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new DingTalkClientAppRegistration(name));
         services.TryAddSingleton(static sp => new DingTalkClientFactory(
