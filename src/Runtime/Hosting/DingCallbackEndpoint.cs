@@ -25,6 +25,7 @@ internal sealed class DingCallbackEndpoint
     private readonly string _appName;
     private readonly IServiceProvider _services;
     private Dependencies? _dependencies;
+    private DingReplayGuard? _replayGuard;
 
     public DingCallbackEndpoint(string appName, IServiceProvider services)
     {
@@ -142,6 +143,15 @@ internal sealed class DingCallbackEndpoint
                 return;
             }
 
+            // 4b. Replay guard (opt-in), only for a verified request so that forgeries never enter its cache.
+            var replayGuard = _replayGuard ??= _services.GetRequiredService<DingReplayGuard>();
+            if (replayGuard.Check(app, signature, timestamp, out var replayMessage) is var replay and not DingReplayVerdict.Accepted)
+            {
+                var (replayCode, replayReason) = replay == DingReplayVerdict.Replayed ? (DingCallbackErrorCode.ReplayRejected, "replay") : (DingCallbackErrorCode.TimestampRejected, "timestamp");
+                await RejectAsync(http, deps, metricApp, start, activity, StatusCodes.Status401Unauthorized, (int)replayCode, replayReason, replayMessage).ConfigureAwait(false);
+                return;
+            }
+
             // 5. Envelope of the plaintext: EventType, eventId/BizId, CorpId.
             var parsed = ReadEvent(plaintext!, deps.Router);
             if (parsed.Kind == EventKind.Invalid)
@@ -212,6 +222,7 @@ internal sealed class DingCallbackEndpoint
                     }
 
                     deps.Metrics.Failed(metricApp, parsed.EventType);
+                    replayGuard.Forget(app, signature);
                     outcome = "failed";
                     break;
                 case DingDispatchStatus.Handled:
