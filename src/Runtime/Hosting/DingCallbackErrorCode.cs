@@ -25,4 +25,7 @@ public enum DingCallbackErrorCode
 
     /// <summary>900106, HTTP 500: the app's configuration is invalid (see the start-up validation messages).</summary>
     ConfigurationInvalid = 900106,
+
+    /// <summary>900120, HTTP 500: the durable inbox could not store the verified event (DingTalk redelivers it); never answered <c>success</c>.</summary>
+    InboxUnavailable = 900120,
 }
