@@ -178,6 +178,24 @@ internal sealed class DingCallbackEndpoint
                 return;
             }
 
+            // 7a. Durable inbox: store the sealed delivery, answer at once; the inbox worker dispatches it.
+            if (deps.Inbox is { } inbox && inbox.ShouldStore(_appName, parsed.EventType))
+            {
+                var sealedEnvelope = new DingSealedEnvelope(signature, timestamp, nonce, new string(encrypt!, 0, encryptLength));
+                var added = await inbox.AcceptHttpPushAsync(_appName, parsed.EventType, parsed.EventId, parsed.CorpId, plaintext!, sealedEnvelope, receivedAt).ConfigureAwait(false);
+                Complete(deps, metricApp, start, activity, added switch { DingInboxAddResult.Added => "enqueued", DingInboxAddResult.Duplicate => "duplicate", _ => "inbox_failed" });
+                if (added is null)
+                {
+                    replayGuard.Forget(app, signature);
+                    activity?.SetStatus(ActivityStatusCode.Error);
+                    await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, ErrorBody((int)DingCallbackErrorCode.InboxUnavailable, "the event could not be stored; DingTalk will redeliver it")).ConfigureAwait(false);
+                    return;
+                }
+
+                await WriteJsonAsync(http, StatusCodes.Status200OK, crypto.CreateSuccessReply(timestamp, nonce).ToUtf8Json()).ConfigureAwait(false);
+                return;
+            }
+
             // 7. Dispatch. Handlers get the host's stopping token, not the request's abort token.
             var observer = new HandlerObserver();
             var context = new DingEventContext(parsed.EventType, plaintext, http.RequestServices)
@@ -490,7 +508,11 @@ internal sealed class DingCallbackEndpoint
             Lifetime = services.GetRequiredService<IHostApplicationLifetime>();
             Metrics = services.GetRequiredService<DingGenMetrics>();
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingGenLog.Category);
+            Inbox = services.GetService<DingInboxWriter>();
         }
+
+        /// <summary>The durable inbox, when some app turned it on.</summary>
+        public DingInboxWriter? Inbox { get; }
 
         public DingCallbackAppCache Apps { get; }
 

@@ -37,4 +37,7 @@ public enum DingCallbackErrorCode
     /// body) was already accepted within the tolerance.
     /// </summary>
     ReplayRejected = 900112,
+
+    /// <summary>900120, HTTP 500: the durable inbox could not store the verified event (DingTalk redelivers it); never answered <c>success</c>.</summary>
+    InboxUnavailable = 900120,
 }
