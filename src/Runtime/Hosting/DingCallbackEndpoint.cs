@@ -317,9 +317,15 @@ internal sealed class DingCallbackEndpoint
         }
     }
 
-    /// <summary>Copies the unescaped <c>encrypt</c> member of <paramref name="body"/> to <paramref name="destination"/>; -1 when malformed.</summary>
+    /// <summary>Copies the unescaped <c>encrypt</c> member of <paramref name="body"/> to <paramref name="destination"/>; -1 when malformed (including invalid UTF-8 anywhere).</summary>
     private static int TryReadEncrypt(ReadOnlySpan<byte> body, char[] destination)
     {
+        // Utf8JsonReader checks UTF-8 only in the strings it transcodes; a body with invalid bytes in a skipped member is not JSON either.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return -1;
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         var written = -1;
         try
