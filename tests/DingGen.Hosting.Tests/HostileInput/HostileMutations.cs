@@ -105,52 +105,52 @@ public static class HostileMutations
                 body = Encoding.UTF8.GetBytes(bodyText)[..random.Next(bodyText.Length)];
                 break;
             case Kind.FlipQueryValue:
-            {
-                var index = random.Next(query.Count);
-                query[index] = new(query[index].Key, FlipAsciiBit(random, query[index].Value));
-                break;
-            }
+                {
+                    var index = random.Next(query.Count);
+                    query[index] = new(query[index].Key, FlipAsciiBit(random, query[index].Value));
+                    break;
+                }
 
             case Kind.TruncateQueryValue:
-            {
-                var index = random.Next(query.Count);
-                query[index] = new(query[index].Key, query[index].Value[..random.Next(query[index].Value.Length)]);
-                break;
-            }
+                {
+                    var index = random.Next(query.Count);
+                    query[index] = new(query[index].Key, query[index].Value[..random.Next(query[index].Value.Length)]);
+                    break;
+                }
 
             case Kind.HugeBody:
-            {
-                // Valid JSON that would verify, but over the cap: the cap wins, whatever Content-Length says.
-                var padding = new string('x', maxBodyBytes - bodyText.Length + 1 + random.Next(3 * maxBodyBytes));
-                bodyText = random.Next(2) == 0
-                    ? $$"""{"encrypt":"{{encrypt}}","pad":"{{padding}}"}"""
-                    : $$"""{"pad":"{{padding}}","encrypt":"{{encrypt}}"}""";
-                break;
-            }
+                {
+                    // Valid JSON that would verify, but over the cap: the cap wins, whatever Content-Length says.
+                    var padding = new string('x', maxBodyBytes - bodyText.Length + 1 + random.Next(3 * maxBodyBytes));
+                    bodyText = random.Next(2) == 0
+                        ? $$"""{"encrypt":"{{encrypt}}","pad":"{{padding}}"}"""
+                        : $$"""{"pad":"{{padding}}","encrypt":"{{encrypt}}"}""";
+                    break;
+                }
 
             case Kind.EmptyBody:
                 body = random.Next(2) == 0 ? [] : Encoding.ASCII.GetBytes(random.Next(2) == 0 ? "{}" : "   ");
                 break;
             case Kind.InvalidUtf8:
-            {
-                byte[][] bad = [[0xFF], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]];
-                var text = random.Next(2) == 0 ? bodyText : $$"""{"note":"n","encrypt":"{{encrypt}}"}""";
-                var bytes = Encoding.UTF8.GetBytes(text);
-                var at = random.Next(text.IndexOf('"', 2) + 1, bytes.Length - 2); // inside a name or string, or a structural spot
-                body = [.. bytes[..at], .. bad[random.Next(bad.Length)], .. bytes[at..]];
-                break;
-            }
+                {
+                    byte[][] bad = [[0xFF], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xC0, 0xAF]];
+                    var text = random.Next(2) == 0 ? bodyText : $$"""{"note":"n","encrypt":"{{encrypt}}"}""";
+                    var bytes = Encoding.UTF8.GetBytes(text);
+                    var at = random.Next(text.IndexOf('"', 2) + 1, bytes.Length - 2); // inside a name or string, or a structural spot
+                    body = [.. bytes[..at], .. bad[random.Next(bad.Length)], .. bytes[at..]];
+                    break;
+                }
 
             case Kind.DeepJson:
-            {
-                // Nesting below the limit is fine; above it the body is rejected.
-                var depth = random.Next(3) == 0 ? random.Next(1, 20) : random.Next(20, 5_000);
-                var open = random.Next(2) == 0 ? "[" : "{\"a\":";
-                var close = open == "[" ? "]" : "}";
-                var nested = string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth));
-                bodyText = random.Next(2) == 0 ? $$"""{"deep":{{nested}},"encrypt":"{{encrypt}}"}""" : $$"""{"encrypt":"{{encrypt}}","deep":{{nested}}}""";
-                break;
-            }
+                {
+                    // Nesting below the limit is fine; above it the body is rejected.
+                    var depth = random.Next(3) == 0 ? random.Next(1, 20) : random.Next(20, 5_000);
+                    var open = random.Next(2) == 0 ? "[" : "{\"a\":";
+                    var close = open == "[" ? "]" : "}";
+                    var nested = string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth));
+                    bodyText = random.Next(2) == 0 ? $$"""{"deep":{{nested}},"encrypt":"{{encrypt}}"}""" : $$"""{"encrypt":"{{encrypt}}","deep":{{nested}}}""";
+                    break;
+                }
 
             case Kind.DuplicateEncrypt:
                 bodyText = random.Next(3) switch
@@ -161,15 +161,15 @@ public static class HostileMutations
                 };
                 break;
             case Kind.WrongJsonTypes:
-            {
-                string[] shapes =
-                [
-                    "{\"encrypt\":123}", "{\"encrypt\":null}", "{\"encrypt\":true}", $"{{\"encrypt\":[\"{encrypt}\"]}}", $"{{\"encrypt\":{{\"v\":\"{encrypt}\"}}}}",
+                {
+                    string[] shapes =
+                    [
+                        "{\"encrypt\":123}", "{\"encrypt\":null}", "{\"encrypt\":true}", $"{{\"encrypt\":[\"{encrypt}\"]}}", $"{{\"encrypt\":{{\"v\":\"{encrypt}\"}}}}",
                     $"[\"{encrypt}\"]", $"\"{encrypt}\"", "42", "null", $"{{\"Encrypt\":\"{encrypt}\"}}", $"{{\"ENCRYPT\":\"{encrypt}\"}}",
                 ];
-                bodyText = shapes[random.Next(shapes.Length)];
-                break;
-            }
+                    bodyText = shapes[random.Next(shapes.Length)];
+                    break;
+                }
 
             case Kind.QueryMissing:
                 query.RemoveAt(random.Next(query.Count));
@@ -180,12 +180,12 @@ public static class HostileMutations
 
                 break;
             case Kind.QueryRepeated:
-            {
-                var index = random.Next(query.Count);
-                var value = random.Next(2) == 0 ? query[index].Value : FlipAsciiBit(random, query[index].Value);
-                query.Insert(random.Next(query.Count + 1), new(query[index].Key, value));
-                break;
-            }
+                {
+                    var index = random.Next(query.Count);
+                    var value = random.Next(2) == 0 ? query[index].Value : FlipAsciiBit(random, query[index].Value);
+                    query.Insert(random.Next(query.Count + 1), new(query[index].Key, value));
+                    break;
+                }
 
             case Kind.QueryBothSpellings:
                 if (random.Next(2) == 0)
@@ -202,18 +202,18 @@ public static class HostileMutations
                 Shuffle(random, query);
                 break;
             case Kind.QueryKeyCase:
-            {
-                var index = random.Next(query.Count);
-                query[index] = new(random.Next(2) == 0 ? query[index].Key.ToUpperInvariant() : FlipAsciiBit(random, query[index].Key), query[index].Value);
-                break;
-            }
+                {
+                    var index = random.Next(query.Count);
+                    query[index] = new(random.Next(2) == 0 ? query[index].Key.ToUpperInvariant() : FlipAsciiBit(random, query[index].Key), query[index].Value);
+                    break;
+                }
 
             case Kind.TrailingData:
-            {
-                string[] tails = [" ", "\r\n\t ", "x", "{}", ",", "]", "\"", "null", "\u0000"];
-                bodyText += tails[random.Next(tails.Length)];
-                break;
-            }
+                {
+                    string[] tails = [" ", "\r\n\t ", "x", "{}", ",", "]", "\"", "null", "\u0000"];
+                    bodyText += tails[random.Next(tails.Length)];
+                    break;
+                }
 
             case Kind.RandomBytes:
                 body = new byte[random.Next(0, 512)];
