@@ -8,7 +8,11 @@ namespace DingGen.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly Command[] Commands = [DecryptCommand.Instance, EncryptCommand.Instance, KeygenCommand.Instance];
+    private static readonly Command[] Commands =
+    [
+        DecryptCommand.Instance, EncryptCommand.Instance, KeygenCommand.Instance,
+        InboxListCommand.Instance, InboxShowCommand.Instance, InboxRetryCommand.Instance, InboxPurgeCommand.Instance,
+    ];
 
     /// <summary>The text <c>dinggen --help</c> prints.</summary>
     public const string Usage = """
@@ -18,12 +22,14 @@ internal static class CliApp
           dinggen decrypt --token T --aes-key K --app-key A --timestamp TS --nonce N --signature S --encrypt E
           dinggen encrypt --token T --aes-key K --app-key A [--timestamp TS] [--nonce N] [--plaintext P]
           dinggen keygen
+          dinggen inbox list|show|retry|purge --db PATH ...
           dinggen <command> --help
 
         Commands:
           decrypt   verify a callback's signature and print its plaintext
           encrypt   encrypt and sign a message as reply JSON (plaintext from stdin unless --plaintext)
           keygen    print a new random Token and AesKey
+          inbox     list, show (decrypt), retry and purge the entries of a durable inbox database
 
         Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …') or a usage error ('error usage: …');
         1 standard input or output failed ('error io: …').
