@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
 #
-#   bash bench/load/run.sh [--inbox] [--no-aot] [--no-jit] [--duration 10s] [--connections 64] [--threads 2] [--pool 300000]
+#   bash bench/load/run.sh [--inbox] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
 #
 # Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
 # each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
@@ -15,15 +15,17 @@ duration=10s
 warmup=3s
 connections=64
 threads=2
-pool=300000
+pool=100000
 inbox=0
 jit=1
 aot=1
+build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --inbox) inbox=1 ;;
     --no-aot) aot=0 ;;
     --no-jit) jit=0 ;;
+    --no-build) build=0 ;;
     --duration) duration="$2"; shift ;;
     --connections) connections="$2"; shift ;;
     --threads) threads="$2"; shift ;;
@@ -51,8 +53,10 @@ trap cleanup EXIT
 project="$root/bench/LoadHost/LoadHost.csproj"
 jit_dll="$root/bench/LoadHost/bin/Release/net10.0/LoadHost.dll"
 aot_dir="$root/bench/LoadHost/bin/aot"
-dotnet build "$project" -c Release --nologo -v quiet
-if [[ $aot -eq 1 ]]; then
+if [[ $build -eq 1 ]]; then
+  dotnet build "$project" -c Release --nologo -v quiet
+fi
+if [[ $aot -eq 1 && $build -eq 1 ]]; then
   dotnet publish "$project" -c Release -r linux-x64 -o "$aot_dir" --nologo -v quiet
 fi
 
