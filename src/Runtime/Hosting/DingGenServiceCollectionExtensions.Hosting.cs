@@ -54,7 +54,9 @@ public static partial class DingGenServiceCollectionExtensions
         services.TryAddSingleton<DingGenMetrics>();
         services.TryAddSingleton<DingCallbackAppCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingGenOptions>, DingReplayGuardOptionsValidator>());
-        services.TryAddSingleton<DingReplayGuard>();
+        services.TryAddSingleton(static sp => new DingReplayGuard(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         return new DingGenBuilder(services, name, configuration);
     }
 
