@@ -37,6 +37,9 @@ internal sealed class ParsedArguments
 
     /// <summary>The positional argument at <paramref name="index"/> (present whenever <see cref="Error"/> is null).</summary>
     public string Positional(int index) => _positionals[index];
+
+    /// <summary>The optional positional argument at <paramref name="index"/> (declared as <c>[&lt;name&gt;]</c>), or null when not given.</summary>
+    public string? OptionalPositional(int index) => index < _positionals.Count ? _positionals[index] : null;
 }
 
 /// <summary>
@@ -123,9 +126,11 @@ internal static class ArgumentParser
             }
         }
 
-        if (error is null && given.Count < positionals.Count)
+        // Positionals written [<like-this>] are optional; the others are required.
+        var required = positionals.Count(static p => !p.StartsWith('['));
+        if (error is null && given.Count < required)
         {
-            error = $"missing {string.Join(" ", positionals.Skip(given.Count))}";
+            error = $"missing {string.Join(" ", positionals.Skip(given.Count).Take(required - given.Count))}";
         }
 
         if (error is null)

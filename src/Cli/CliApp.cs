@@ -12,6 +12,7 @@ internal static class CliApp
     [
         DecryptCommand.Instance, EncryptCommand.Instance, KeygenCommand.Instance, SimulateCommand.Instance,
         CallbackRegisterCommand.Register, CallbackRegisterCommand.Update, CallbackGetCommand.Instance, CallbackDeleteCommand.Instance, CallbackFailedCommand.Instance,
+        InboxListCommand.Instance, InboxShowCommand.Instance, InboxRetryCommand.Instance, InboxPurgeCommand.Instance,
     ];
 
     /// <summary>The text <c>dinggen --help</c> prints.</summary>
@@ -25,6 +26,7 @@ internal static class CliApp
           dinggen simulate <url> <event-type> [--payload file.json] --token T --aes-key K --app-key A [--owner-key O] [--json]
           dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--json]
           dinggen callback get|delete|failed --app-key A --app-secret S [--base-url U] [--json]
+          dinggen inbox list|show|retry|purge --db PATH ...
           dinggen <command> --help
 
         Commands:
@@ -35,6 +37,7 @@ internal static class CliApp
           callback  register, update, get or delete the app's callback; list failed deliveries
                     (credentials from options or DINGGEN_APP_KEY, DINGGEN_APP_SECRET, DINGGEN_TOKEN,
                     DINGGEN_AES_KEY, DINGGEN_BASE_URL; an option wins)
+          inbox     list, show (decrypt), retry and purge the entries of a durable inbox database
 
         Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …'), a usage error ('error usage: …'), a DingTalk
         error ('error <errcode>: <errmsg> — <hint>') or a network failure ('error network: …'); 3 simulate's reply

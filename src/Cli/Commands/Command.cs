@@ -8,7 +8,7 @@ internal abstract class Command
 
     /// <summary>
     /// The positional arguments the command requires, in order, named as in its usage (e.g. <c>&lt;url&gt;</c>).
-    /// They come before or between the options; all are required.
+    /// They come before or between the options; all are required except those written <c>[&lt;name&gt;]</c>, which come last.
     /// </summary>
     public virtual IReadOnlyList<string> Positionals => [];
 

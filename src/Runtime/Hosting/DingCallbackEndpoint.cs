@@ -25,6 +25,7 @@ internal sealed class DingCallbackEndpoint
     private readonly string _appName;
     private readonly IServiceProvider _services;
     private Dependencies? _dependencies;
+    private DingReplayGuard? _replayGuard;
 
     public DingCallbackEndpoint(string appName, IServiceProvider services)
     {
@@ -142,6 +143,15 @@ internal sealed class DingCallbackEndpoint
                 return;
             }
 
+            // 4b. Replay guard (opt-in), only for a verified request so that forgeries never enter its cache.
+            var replayGuard = _replayGuard ??= _services.GetRequiredService<DingReplayGuard>();
+            if (replayGuard.Check(app, signature, timestamp, out var replayMessage) is var replay and not DingReplayVerdict.Accepted)
+            {
+                var (replayCode, replayReason) = replay == DingReplayVerdict.Replayed ? (DingCallbackErrorCode.ReplayRejected, "replay") : (DingCallbackErrorCode.TimestampRejected, "timestamp");
+                await RejectAsync(http, deps, metricApp, start, activity, StatusCodes.Status401Unauthorized, (int)replayCode, replayReason, replayMessage).ConfigureAwait(false);
+                return;
+            }
+
             // 5. Envelope of the plaintext: EventType, eventId/BizId, CorpId.
             var parsed = ReadEvent(plaintext!, deps.Router);
             if (parsed.Kind == EventKind.Invalid)
@@ -164,6 +174,24 @@ internal sealed class DingCallbackEndpoint
                 DingGenLog.UrlValidationAnswered(deps.Logger, metricApp, parsed.EventType);
                 deps.Metrics.Handled(metricApp, parsed.EventType);
                 Complete(deps, metricApp, start, activity, "validated");
+                await WriteJsonAsync(http, StatusCodes.Status200OK, crypto.CreateSuccessReply(timestamp, nonce).ToUtf8Json()).ConfigureAwait(false);
+                return;
+            }
+
+            // 7a. Durable inbox: store the sealed delivery, answer at once; the inbox worker dispatches it.
+            if (deps.Inbox is { } inbox && inbox.ShouldStore(_appName, parsed.EventType))
+            {
+                var sealedEnvelope = new DingSealedEnvelope(signature, timestamp, nonce, new string(encrypt!, 0, encryptLength));
+                var added = await inbox.AcceptHttpPushAsync(_appName, parsed.EventType, parsed.EventId, parsed.CorpId, plaintext!, sealedEnvelope, receivedAt).ConfigureAwait(false);
+                Complete(deps, metricApp, start, activity, added switch { DingInboxAddResult.Added => "enqueued", DingInboxAddResult.Duplicate => "duplicate", _ => "inbox_failed" });
+                if (added is null)
+                {
+                    replayGuard.Forget(app, signature);
+                    activity?.SetStatus(ActivityStatusCode.Error);
+                    await WriteJsonAsync(http, StatusCodes.Status500InternalServerError, ErrorBody((int)DingCallbackErrorCode.InboxUnavailable, "the event could not be stored; DingTalk will redeliver it")).ConfigureAwait(false);
+                    return;
+                }
+
                 await WriteJsonAsync(http, StatusCodes.Status200OK, crypto.CreateSuccessReply(timestamp, nonce).ToUtf8Json()).ConfigureAwait(false);
                 return;
             }
@@ -212,6 +240,7 @@ internal sealed class DingCallbackEndpoint
                     }
 
                     deps.Metrics.Failed(metricApp, parsed.EventType);
+                    replayGuard.Forget(app, signature);
                     outcome = "failed";
                     break;
                 case DingDispatchStatus.Handled:
@@ -288,9 +317,15 @@ internal sealed class DingCallbackEndpoint
         }
     }
 
-    /// <summary>Copies the unescaped <c>encrypt</c> member of <paramref name="body"/> to <paramref name="destination"/>; -1 when malformed.</summary>
+    /// <summary>Copies the unescaped <c>encrypt</c> member of <paramref name="body"/> to <paramref name="destination"/>; -1 when malformed (including invalid UTF-8 anywhere).</summary>
     private static int TryReadEncrypt(ReadOnlySpan<byte> body, char[] destination)
     {
+        // Utf8JsonReader checks UTF-8 only in the strings it transcodes; a body with invalid bytes in a skipped member is not JSON either.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return -1;
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         var written = -1;
         try
@@ -479,7 +514,11 @@ internal sealed class DingCallbackEndpoint
             Lifetime = services.GetRequiredService<IHostApplicationLifetime>();
             Metrics = services.GetRequiredService<DingGenMetrics>();
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingGenLog.Category);
+            Inbox = services.GetService<DingInboxWriter>();
         }
+
+        /// <summary>The durable inbox, when some app turned it on.</summary>
+        public DingInboxWriter? Inbox { get; }
 
         public DingCallbackAppCache Apps { get; }
 

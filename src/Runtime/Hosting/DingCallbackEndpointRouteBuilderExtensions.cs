@@ -18,7 +18,8 @@ namespace DingGen;
 /// <item><term>400</term><description>query parameters missing or repeated (900101), body not <c>{"encrypt":"…"}</c> (900102),
 /// ciphertext malformed (DingTalk's 900008 / 900009), decrypted payload not a JSON object with an <c>EventType</c> (900104).</description></item>
 /// <item><term>401</term><description>bad signature (900006) or wrong owner key (900010), including the suite-creation placeholder key used
-/// for anything but <c>check_create_suite_url</c>.</description></item>
+/// for anything but <c>check_create_suite_url</c>; with the opt-in replay guard, a stale or unreadable timestamp (900111) or a
+/// request already accepted (900112).</description></item>
 /// <item><term>413</term><description>body over <see cref="DingGenOptions.MaxBodyBytes"/> (900103).</description></item>
 /// <item><term>500</term><description>a handler failed (900105; DingTalk redelivers), or the app's configuration is invalid (900106).</description></item>
 /// </list>

@@ -25,4 +25,19 @@ public enum DingCallbackErrorCode
 
     /// <summary>900106, HTTP 500: the app's configuration is invalid (see the start-up validation messages).</summary>
     ConfigurationInvalid = 900106,
+
+    /// <summary>
+    /// 900111, HTTP 401: the replay guard (<see cref="DingGenOptions.ReplayGuard"/>) is on and the verified request's
+    /// <c>timestamp</c> is neither 13 digits (milliseconds) nor 10 digits (seconds), or lies outside the tolerance.
+    /// </summary>
+    TimestampRejected = 900111,
+
+    /// <summary>
+    /// 900112, HTTP 401: the replay guard is on and a request with the same signature (so the same timestamp, nonce and
+    /// body) was already accepted within the tolerance.
+    /// </summary>
+    ReplayRejected = 900112,
+
+    /// <summary>900120, HTTP 500: the durable inbox could not store the verified event (DingTalk redelivers it); never answered <c>success</c>.</summary>
+    InboxUnavailable = 900120,
 }

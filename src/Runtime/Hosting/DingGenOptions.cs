@@ -66,6 +66,12 @@ public sealed class DingGenOptions
     /// </summary>
     public bool AcceptSuiteCreationPlaceholder { get; set; }
 
+    /// <summary>
+    /// The opt-in replay guard (sub-section <c>ReplayGuard</c>: <c>Enabled</c>, <c>TimestampTolerance</c>, <c>NonceCacheSize</c>):
+    /// rejects verified requests with a stale timestamp or a signature already accepted. Off by default.
+    /// </summary>
+    public DingReplayGuardOptions ReplayGuard { get; set; } = new();
+
     /// <summary>The owner key in effect: <see cref="OwnerKey"/> when set, else <see cref="AppKey"/>.</summary>
     internal string? EffectiveOwnerKey => string.IsNullOrEmpty(OwnerKey) ? AppKey : OwnerKey;
 }

@@ -9,7 +9,7 @@ public static partial class DingGenServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the default DingTalk app, bound from <paramref name="configuration"/> (keys <c>Token</c>, <c>AesKey</c>,
-    /// <c>AppKey</c>, <c>OwnerKey</c>, <c>AppSecret</c>, <c>MaxBodyBytes</c>, <c>AcceptSuiteCreationPlaceholder</c>; see
+    /// <c>AppKey</c>, <c>OwnerKey</c>, <c>AppSecret</c>, <c>MaxBodyBytes</c>, <c>AcceptSuiteCreationPlaceholder</c>, <c>ReplayGuard</c>; see
     /// <see cref="DingGenOptions"/>), and everything the callback endpoint needs. Map the endpoint with
     /// <c>app.MapDingCallback("/dingtalk/callback")</c>.
     /// </summary>
@@ -53,6 +53,10 @@ public static partial class DingGenServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<DingGenMetrics>();
         services.TryAddSingleton<DingCallbackAppCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingGenOptions>, DingReplayGuardOptionsValidator>());
+        services.TryAddSingleton(static sp => new DingReplayGuard(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         return new DingGenBuilder(services, name, configuration);
     }
 

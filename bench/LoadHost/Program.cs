@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using DingGen;
+using LoadHost;
+
+// Two modes:
+//   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>"
+//   LoadHost [--inbox] [--address-file <file>] [--urls http://127.0.0.1:0]
+//       serves POST /dingtalk/callback (MapDingCallback, one trivial handler), POST /bare (reads the body, answers 200),
+//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder).
+// The keys below are load-test keys, not secrets of any real app.
+const string Token = "LoadTk9x2Q";
+const string AesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";
+const string AppKey = "dingload0000000000";
+const string CallbackPath = "/dingtalk/callback";
+
+if (args is ["callbacks", var countText, var file])
+{
+    var count = int.Parse(countText, CultureInfo.InvariantCulture);
+    var crypto = new DingCallbackCrypto(Token, AesKey, AppKey);
+    var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+    using var writer = new StreamWriter(file, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+    for (var i = 0; i < count; i++)
+    {
+        var payload = $$"""{"EventType":"bpms_instance_change","eventId":"load-{{i:D8}}","CorpId":"dingloadcorp","processInstanceId":"pi-{{i}}","type":"finish","result":"agree","title":"Load test approval {{i}}"}""";
+        var nonce = DingCallbackCrypto.CreateNonce(8);
+        var encrypt = crypto.Encrypt(Encoding.UTF8.GetBytes(payload));
+        var signature = crypto.ComputeSignature(timestamp, nonce, encrypt);
+        writer.Write(CallbackPath);
+        writer.Write($"?signature={signature}&timestamp={timestamp}&nonce={nonce}\t");
+        writer.Write($$"""{"encrypt":"{{encrypt}}"}""");
+        writer.WriteLine();
+    }
+
+    return 0;
+}
+
+var useInbox = args.Contains("--inbox", StringComparer.Ordinal);
+var addressFileIndex = Array.IndexOf(args, "--address-file");
+var addressFile = addressFileIndex >= 0 && addressFileIndex + 1 < args.Length ? args[addressFileIndex + 1] : null;
+var hostArgs = args.Where((a, i) => a != "--inbox" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
+
+var builder = WebApplication.CreateSlimBuilder(hostArgs);
+builder.Logging.ClearProviders();
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["DingGen:Token"] = Token,
+    ["DingGen:AesKey"] = AesKey,
+    ["DingGen:AppKey"] = AppKey,
+});
+if (builder.Configuration["urls"] is null)
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+}
+
+var dinggen = builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+string? inboxFolder = null;
+if (useInbox)
+{
+    inboxFolder = Directory.CreateTempSubdirectory("dinggen-load-inbox-").FullName;
+    dinggen.UseSqliteInbox(o => o.Path = Path.Combine(inboxFolder, "inbox.db"));
+}
+
+builder.Services.AddDingEventHandlers();
+
+var app = builder.Build();
+app.MapDingCallback(CallbackPath);
+
+// The bare endpoint does what any POST endpoint must: read the whole body, then answer 200.
+app.MapPost("/bare", static async (HttpContext http) =>
+{
+    var reader = http.Request.BodyReader;
+    while (true)
+    {
+        var read = await reader.ReadAsync(http.RequestAborted);
+        reader.AdvanceTo(read.Buffer.End);
+        if (read.IsCompleted)
+        {
+            break;
+        }
+    }
+
+    http.Response.StatusCode = StatusCodes.Status200OK;
+});
+app.MapGet("/ready", static () => "ready");
+app.MapGet("/handled", static () => LoadHandlers.Handled.ToString(CultureInfo.InvariantCulture));
+
+await app.StartAsync();
+if (addressFile is not null)
+{
+    var address = app.Urls.First();
+    await File.WriteAllTextAsync(addressFile + ".tmp", address);
+    File.Move(addressFile + ".tmp", addressFile, overwrite: true);
+}
+
+await app.WaitForShutdownAsync();
+if (inboxFolder is not null)
+{
+    Directory.Delete(inboxFolder, recursive: true);
+}
+
+return 0;

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
+#
+#   bash bench/load/run.sh [--inbox] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
+#
+# Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
+# each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
+# /dingtalk/callback (same connections, duration, script and bodies). Prints one table row per endpoint and the
+# throughput ratio callback/bare. --inbox adds a run of each runtime with the durable SQLite inbox on
+# (UseSqliteInbox, database in a fresh temp folder). Installs wrk from Debian's packages when it is missing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+duration=10s
+warmup=3s
+connections=64
+threads=2
+pool=100000
+inbox=0
+jit=1
+aot=1
+build=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --inbox) inbox=1 ;;
+    --no-aot) aot=0 ;;
+    --no-jit) jit=0 ;;
+    --no-build) build=0 ;;
+    --duration) duration="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --pool) pool="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  apt-get update && apt-get install -y wrk
+fi
+
+work="$(mktemp -d /tmp/dinggen-load.XXXXXX)"
+host_pid=""
+cleanup() {
+  if [[ -n "$host_pid" ]] && kill -0 "$host_pid" 2>/dev/null; then
+    kill "$host_pid" 2>/dev/null || true
+    wait "$host_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+project="$root/bench/LoadHost/LoadHost.csproj"
+jit_dll="$root/bench/LoadHost/bin/Release/net10.0/LoadHost.dll"
+aot_dir="$root/bench/LoadHost/bin/aot"
+if [[ $build -eq 1 ]]; then
+  dotnet build "$project" -c Release --nologo -v quiet
+fi
+if [[ $aot -eq 1 && $build -eq 1 ]]; then
+  dotnet publish "$project" -c Release -r linux-x64 -o "$aot_dir" --nologo -v quiet
+fi
+
+callbacks="$work/callbacks.txt"
+dotnet "$jit_dll" callbacks "$pool" "$callbacks"
+
+start_host() { # runtime, inbox flag
+  local address_file="$work/address"
+  rm -f "$address_file"
+  local args=(--address-file "$address_file")
+  [[ "$2" == "inbox" ]] && args+=(--inbox)
+  if [[ "$1" == "aot" ]]; then
+    "$aot_dir/LoadHost" "${args[@]}" &
+  else
+    DOTNET_TieredPGO=1 dotnet "$jit_dll" "${args[@]}" &
+  fi
+  host_pid=$!
+  for _ in $(seq 1 300); do
+    [[ -s "$address_file" ]] && break
+    sleep 0.1
+  done
+  base_url="$(cat "$address_file")"
+  curl -sf "$base_url/ready" >/dev/null
+}
+
+stop_host() {
+  kill "$host_pid" && wait "$host_pid" 2>/dev/null || true
+  host_pid=""
+}
+
+run_wrk() { # path, duration, pool offset -> RESULT line
+  DINGGEN_CALLBACKS="$callbacks" DINGGEN_TARGET_PATH="$1" \
+    wrk -t "$threads" -c "$connections" -d "$2" --timeout 10s -s "$root/bench/load/post.lua" "$base_url/dingtalk/callback" -- "$threads" "$3" \
+    | grep '^RESULT'
+}
+
+field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
+
+echo
+echo "wrk -t $threads -c $connections -d $duration, pool of $pool distinct callbacks, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+printf '| runtime | inbox | endpoint | requests/s | p50 ms | p99 ms | non-200 | callback/bare |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+
+variants=("off")
+[[ $inbox -eq 1 ]] && variants+=("inbox")
+runtimes=()
+[[ $jit -eq 1 ]] && runtimes+=("jit")
+[[ $aot -eq 1 ]] && runtimes+=("aot")
+for runtime in "${runtimes[@]}"; do
+  for variant in "${variants[@]}"; do
+    start_host "$runtime" "$variant"
+    # The warm-up takes events from the start of the pool, the measured run from its middle: no event is sent twice
+    # unless the pool wraps (reported below), which matters with the inbox (it de-duplicates events).
+    run_wrk /bare "$warmup" 0 >/dev/null
+    run_wrk "" "$warmup" 0 >/dev/null
+    bare="$(run_wrk /bare "$duration" $((pool / 2)))"
+    callback="$(run_wrk "" "$duration" $((pool / 2)))"
+    handled="$(curl -sf "$base_url/handled")"
+    stop_host
+    ratio="$(awk -v c="$(field rps "$callback")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.2f", c / b }')"
+    label=$([[ $variant == inbox ]] && echo on || echo off)
+    printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
+    printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"
+    echo "  ($runtime/$label: handler ran $handled times; pool wrapped during the callback run: $(field pool_wrapped "$callback"))" >&2
+  done
+done

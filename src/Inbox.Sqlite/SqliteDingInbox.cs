@@ -1,0 +1,452 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace DingGen.Inbox.Sqlite;
+
+/// <summary>
+/// The embedded durable inbox: one SQLite database file in WAL mode with <c>synchronous=FULL</c>, so an added entry is on disk
+/// (fsync'd) before <see cref="AddAsync"/> returns and DingTalk is answered. A unique index on (app, dedup key) makes a duplicate row
+/// impossible. One writer connection per instance serialises this process's operations; other processes (the CLI) wait up to
+/// <see cref="SqliteInboxOptions.BusyTimeout"/> for the lock.
+/// </summary>
+/// <remarks>
+/// The file is created with mode 0600 on Unix before SQLite opens it. Stored are the sealed envelope (signature, timestamp, nonce and
+/// ciphertext as DingTalk sent them), the dedup key, the event type, corp id and processing state; never a decrypted payload.
+/// </remarks>
+public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposable, IDisposable
+{
+    private const int SchemaVersion = 1;
+
+    private const string Columns = "id, app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at, leased_until, completed_at, last_error";
+
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly bool _createIfMissing;
+    private readonly int _busyTimeoutMs;
+    private SqliteConnection? _connection;
+    private bool _disposed;
+
+    /// <summary>Opens (and on first use creates, mode 0600) the inbox database at <paramref name="path"/>.</summary>
+    /// <param name="path">The database file; a relative path is relative to the current directory.</param>
+    /// <param name="busyTimeout">How long to wait for another process's lock; 5 s when <see langword="null"/>.</param>
+    public SqliteDingInbox(string path, TimeSpan? busyTimeout = null)
+        : this(path, busyTimeout, createIfMissing: true)
+    {
+    }
+
+    private SqliteDingInbox(string path, TimeSpan? busyTimeout, bool createIfMissing)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _createIfMissing = createIfMissing;
+        _busyTimeoutMs = (int)Math.Clamp((busyTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds, 0, int.MaxValue);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens an existing inbox database (the CLI); never creates one.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    internal static SqliteDingInbox OpenExisting(string path)
+    {
+        var inbox = new SqliteDingInbox(path, null, createIfMissing: false);
+        if (!File.Exists(inbox.Path))
+        {
+            throw new FileNotFoundException("no inbox database at this path", inbox.Path);
+        }
+
+        return inbox;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
+                VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
+                ON CONFLICT (app, dedup_key) DO NOTHING
+                """;
+            command.Parameters.AddWithValue("$app", entry.AppName);
+            command.Parameters.AddWithValue("$key", entry.DedupKey);
+            command.Parameters.AddWithValue("$eventId", entry.EventId);
+            command.Parameters.AddWithValue("$eventType", entry.EventType);
+            command.Parameters.AddWithValue("$channel", (int)entry.Channel);
+            command.Parameters.AddWithValue("$corpId", (object?)entry.CorpId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$receivedAt", entry.ReceivedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$signature", entry.Envelope.Signature);
+            command.Parameters.AddWithValue("$timestamp", entry.Envelope.Timestamp);
+            command.Parameters.AddWithValue("$nonce", entry.Envelope.Nonce);
+            command.Parameters.AddWithValue("$encrypt", entry.Envelope.Encrypt);
+            return command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        return await RunAsync<IReadOnlyList<DingInboxRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE dinggen_inbox SET attempts = attempts + 1, leased_until = $lease
+                WHERE id IN (
+                    SELECT id FROM dinggen_inbox
+                    WHERE state = 0 AND next_attempt_at <= $now AND (leased_until IS NULL OR leased_until <= $now)
+                    ORDER BY next_attempt_at, id
+                    LIMIT $max)
+                RETURNING {Columns}
+                """;
+            var nowMs = now.ToUnixTimeMilliseconds();
+            command.Parameters.AddWithValue("$now", nowMs);
+            command.Parameters.AddWithValue("$lease", (now + leaseDuration).ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$max", maxCount);
+            var records = ReadAll(command);
+            records.Sort(static (a, b) => a.NextAttemptAt == b.NextAttemptAt ? a.Id.CompareTo(b.Id) : Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt));
+            return records;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE dinggen_inbox SET state = 1, completed_at = $now, leased_until = NULL, next_attempt_at = NULL WHERE id = $id";
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(errorSummary);
+        await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            if (nextAttemptAt is { } next)
+            {
+                command.CommandText = "UPDATE dinggen_inbox SET next_attempt_at = $next, leased_until = NULL, last_error = $error WHERE id = $id AND state = 0";
+                command.Parameters.AddWithValue("$next", next.ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                command.CommandText = "UPDATE dinggen_inbox SET state = 2, completed_at = $now, next_attempt_at = NULL, leased_until = NULL, last_error = $error WHERE id = $id AND state = 0";
+                command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            }
+
+            command.Parameters.AddWithValue("$error", errorSummary);
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM dinggen_inbox WHERE state = 1 AND completed_at < $before";
+            command.Parameters.AddWithValue("$before", completedBefore.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT
+                    (SELECT COUNT(*) FROM dinggen_inbox WHERE state = 0),
+                    (SELECT COUNT(*) FROM dinggen_inbox WHERE state = 2),
+                    (SELECT MIN(received_at) FROM dinggen_inbox WHERE state = 0)
+                """;
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new DingInboxStats(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DingInboxRecord>> ListAsync(DingInboxState? state, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await RunAsync<IReadOnlyList<DingInboxRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var filter = state switch
+            {
+                null => string.Empty,
+                DingInboxState.Failed => "WHERE state = 0 AND last_error IS NOT NULL",
+                _ => "WHERE state = " + ((int)state.Value).ToString(CultureInfo.InvariantCulture),
+            };
+            command.CommandText = $"SELECT {Columns} FROM dinggen_inbox {filter} ORDER BY id DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadAll(command);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM dinggen_inbox WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            var records = ReadAll(command);
+            return records.Count == 0 ? null : records[0];
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RetryAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE dinggen_inbox SET state = 0, attempts = 0, next_attempt_at = $now, leased_until = NULL, completed_at = NULL WHERE id = $id AND state IN (0, 2)";
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE dinggen_inbox SET state = 0, attempts = 0, next_attempt_at = $now, leased_until = NULL, completed_at = NULL WHERE state = 2";
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeDeadAsync(CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM dinggen_inbox WHERE state = 2";
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the database.</summary>
+    public void Dispose()
+    {
+        _lock.Wait();
+        try
+        {
+            _disposed = true;
+            _connection?.Dispose();
+            _connection = null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Closes the database.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<T> RunAsync<T>(Func<SqliteConnection, T> operation, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _connection ??= Open();
+            return operation(connection);
+        }
+        catch (SqliteException)
+        {
+            // A broken connection (e.g. the file was replaced) is reopened on the next operation.
+            _connection?.Dispose();
+            _connection = null;
+            throw;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        if (!File.Exists(Path))
+        {
+            if (!_createIfMissing)
+            {
+                throw new FileNotFoundException("no inbox database at this path", Path);
+            }
+
+            CreateOwnerOnlyFile(Path);
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = _createIfMissing ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, _busyTimeoutMs / 1000),
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {_busyTimeoutMs.ToString(CultureInfo.InvariantCulture)}");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, "PRAGMA synchronous = FULL");
+            EnsureSchema(connection);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void EnsureSchema(SqliteConnection connection)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current == SchemaVersion)
+        {
+            return;
+        }
+
+        if (current > SchemaVersion)
+        {
+            throw new InvalidOperationException($"The inbox database has schema version {current}, newer than this DingGen.Inbox.Sqlite supports ({SchemaVersion}).");
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            CREATE TABLE IF NOT EXISTS dinggen_inbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                app TEXT NOT NULL,
+                dedup_key TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                channel INTEGER NOT NULL,
+                corp_id TEXT,
+                received_at INTEGER NOT NULL,
+                signature TEXT NOT NULL,
+                timestamp TEXT NOT NULL,
+                nonce TEXT NOT NULL,
+                encrypt TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at INTEGER,
+                leased_until INTEGER,
+                completed_at INTEGER,
+                last_error TEXT);
+            CREATE UNIQUE INDEX IF NOT EXISTS ux_dinggen_inbox_dedup ON dinggen_inbox (app, dedup_key);
+            CREATE INDEX IF NOT EXISTS ix_dinggen_inbox_due ON dinggen_inbox (state, next_attempt_at);
+            CREATE INDEX IF NOT EXISTS ix_dinggen_inbox_completed ON dinggen_inbox (state, completed_at);
+            PRAGMA user_version = {SchemaVersion};
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>Creates an empty file readable and writable by its owner only (0600 on Unix), and its directory when missing.</summary>
+    internal static void CreateOwnerOnlyFile(string path)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created by someone else in the meantime (another process opening the same inbox).
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<DingInboxRecord> ReadAll(SqliteCommand command)
+    {
+        var records = new List<DingInboxRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(new DingInboxRecord
+            {
+                Id = reader.GetInt64(0),
+                Entry = new DingInboxEntry
+                {
+                    AppName = reader.GetString(1),
+                    DedupKey = reader.GetString(2),
+                    EventId = reader.GetString(3),
+                    EventType = reader.GetString(4),
+                    Channel = (DingDeliveryChannel)reader.GetInt32(5),
+                    CorpId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                    Envelope = new DingSealedEnvelope(reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11)),
+                },
+                State = (DingInboxState)reader.GetInt32(12),
+                Attempts = reader.GetInt32(13),
+                NextAttemptAt = Time(reader, 14),
+                LeasedUntil = Time(reader, 15),
+                CompletedAt = Time(reader, 16),
+                LastError = reader.IsDBNull(17) ? null : reader.GetString(17),
+            });
+        }
+
+        return records;
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+}

@@ -1,0 +1,80 @@
+namespace DingGen;
+
+/// <summary>
+/// A delivery as DingTalk sealed it: the signature, timestamp and nonce of the request's query and the <c>encrypt</c> member of its
+/// body. The inbox stores exactly this, never the plaintext; the worker verifies and decrypts it again with the app's keys.
+/// </summary>
+/// <param name="Signature">The <c>signature</c> / <c>msg_signature</c> query value (40 lowercase hex).</param>
+/// <param name="Timestamp">The <c>timestamp</c> query value, as received.</param>
+/// <param name="Nonce">The <c>nonce</c> query value, as received.</param>
+/// <param name="Encrypt">The Base64 ciphertext.</param>
+/// <remarks>
+/// Stream deliveries arrive in plain JSON over TLS; the Runtime seals their data with the app's own callback crypto (Token, AesKey
+/// and owner key) in the same format before storing it, so no plaintext reaches the disk either way.
+/// </remarks>
+public sealed record DingSealedEnvelope(string Signature, string Timestamp, string Nonce, string Encrypt);
+
+/// <summary>A verified delivery to store in the inbox (<see cref="IDingInbox.AddAsync"/>).</summary>
+public sealed class DingInboxEntry
+{
+    /// <summary>The DingTalk app (its <c>AddDingGen</c> name; empty for the default app) whose keys sealed <see cref="Envelope"/>.</summary>
+    public required string AppName { get; init; }
+
+    /// <summary>How the delivery arrived.</summary>
+    public DingDeliveryChannel Channel { get; init; } = DingDeliveryChannel.HttpPush;
+
+    /// <summary>The event tag, e.g. <c>bpms_instance_change</c>.</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>
+    /// The key duplicates are recognised by, unique per app: <c>&lt;EventType&gt;:&lt;EventId&gt;</c>, where the event id is DingTalk's
+    /// (<c>eventId</c>, <c>BizId</c>, or the stream header <c>eventId</c>) or else <c>sha256-</c> and the hex SHA-256 of the plaintext.
+    /// </summary>
+    public required string DedupKey { get; init; }
+
+    /// <summary>The event id handlers see as <see cref="DingEventContext.EventId"/> (the dedup key without its event-type prefix).</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>The organisation the event belongs to, when known.</summary>
+    public string? CorpId { get; init; }
+
+    /// <summary>When the host received the delivery.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The sealed delivery.</summary>
+    public required DingSealedEnvelope Envelope { get; init; }
+}
+
+/// <summary>An entry as stored in the inbox, with its processing state.</summary>
+public sealed class DingInboxRecord
+{
+    /// <summary>The inbox's id of the entry (what <c>dinggen inbox show &lt;id&gt;</c> takes).</summary>
+    public required long Id { get; init; }
+
+    /// <summary>The stored delivery.</summary>
+    public required DingInboxEntry Entry { get; init; }
+
+    /// <summary>The state.</summary>
+    public required DingInboxState State { get; init; }
+
+    /// <summary>Attempts started so far (a claim counts one, so a claimed entry's first dispatch is attempt 1).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the entry is next due (pending entries).</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Until when a worker holds it, when leased.</summary>
+    public DateTimeOffset? LeasedUntil { get; init; }
+
+    /// <summary>When it was completed (done) or given up (dead).</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The summary of the last failure: exception types and messages of the failed handlers, never a payload.</summary>
+    public string? LastError { get; init; }
+}
+
+/// <summary>Inbox counts for metrics and health checks.</summary>
+/// <param name="Pending">Entries waiting or being processed (the queue depth).</param>
+/// <param name="Dead">Entries in the dead-letter state.</param>
+/// <param name="OldestPendingReceivedAt">When the oldest pending entry was received, or <see langword="null"/> when none is pending.</param>
+public sealed record DingInboxStats(long Pending, long Dead, DateTimeOffset? OldestPendingReceivedAt);

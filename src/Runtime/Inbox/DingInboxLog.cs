@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace DingGen;
+
+/// <summary>
+/// The inbox's source-generated log messages (category <c>DingGen.Inbox</c>): entry ids, event types, dedup keys (DingTalk's event ids),
+/// attempts and failure summaries; never a key, an envelope or a payload.
+/// </summary>
+internal static partial class DingInboxLog
+{
+    public const string Category = "DingGen.Inbox";
+
+    [LoggerMessage(EventId = 101, EventName = "InboxWriteFailed", Level = LogLevel.Error,
+        Message = "DingTalk event {EventType} for {App} could not be stored in the durable inbox; answered 500 so DingTalk redelivers. Check the inbox database (disk space, permissions, path).")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string eventType, string app);
+
+    [LoggerMessage(EventId = 102, EventName = "InboxDuplicate", Level = LogLevel.Debug,
+        Message = "DingTalk event {EventType} for {App} ({EventId}) is already in the inbox; answered success without storing it again.")]
+    public static partial void Duplicate(ILogger logger, string eventType, string app, string eventId);
+
+    [LoggerMessage(EventId = 103, EventName = "InboxAttemptFailed", Level = LogLevel.Warning,
+        Message = "Inbox entry {EntryId} ({EventType} for {App}) failed attempt {Attempt} of {MaxAttempts}; next attempt at {NextAttemptAt:O}. {Error}")]
+    public static partial void AttemptFailed(ILogger logger, long entryId, string eventType, string app, int attempt, int maxAttempts, DateTimeOffset nextAttemptAt, string error);
+
+    [LoggerMessage(EventId = 104, EventName = "InboxDeadLettered", Level = LogLevel.Error,
+        Message = "Inbox entry {EntryId} ({EventType} for {App}) failed its last attempt ({Attempt}) and moved to the dead-letter state; retry it with 'dinggen inbox retry {EntryId}'. {Error}")]
+    public static partial void DeadLettered(ILogger logger, long entryId, string eventType, string app, int attempt, string error);
+
+    [LoggerMessage(EventId = 105, EventName = "InboxHandlerFailed", Level = LogLevel.Error,
+        Message = "DingTalk event handler {HandlerName} failed on inbox entry {EntryId} ({EventType} for {App}), attempt {Attempt}.")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string handlerName, long entryId, string eventType, string app, int attempt);
+
+    [LoggerMessage(EventId = 106, EventName = "InboxStoreFailed", Level = LogLevel.Error,
+        Message = "The durable inbox failed during {Operation}; the worker retries in {RetryDelayMs} ms (entries whose state could not be recorded are dispatched again once their lease expires).")]
+    public static partial void StoreFailed(ILogger logger, Exception exception, string operation, double retryDelayMs);
+
+    [LoggerMessage(EventId = 107, EventName = "InboxEntryHandled", Level = LogLevel.Information,
+        Message = "Inbox entry {EntryId} ({EventType} for {App}, corp {CorpId}) {Outcome} on attempt {Attempt} in {DurationMs} ms.")]
+    public static partial void EntryHandled(ILogger logger, long entryId, string eventType, string app, string? corpId, string outcome, int attempt, double durationMs);
+
+    [LoggerMessage(EventId = 108, EventName = "InboxPurged", Level = LogLevel.Information,
+        Message = "Inbox retention: deleted {Count} done entries completed before {CompletedBefore:O}.")]
+    public static partial void Purged(ILogger logger, int count, DateTimeOffset completedBefore);
+
+    [LoggerMessage(EventId = 109, EventName = "InboxWorkerStopped", Level = LogLevel.Information,
+        Message = "Inbox worker stopped after finishing {InFlight} in-flight entries.")]
+    public static partial void WorkerStopped(ILogger logger, int inFlight);
+}

@@ -1,0 +1,117 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DingGen;
+
+/// <summary>
+/// The way into the durable inbox for the channels: the HTTP endpoint stores the envelope DingTalk sent; the stream channel hands
+/// over a verified event, which is sealed with the app's keys first. Both deduplicate, count, and wake the worker.
+/// </summary>
+internal sealed class DingInboxWriter
+{
+    private readonly IDingInbox _inbox;
+    private readonly DingInboxRegistration _registration;
+    private readonly DingInboxSignal _signal;
+    private readonly DingInboxMetrics _metrics;
+    private readonly DingCallbackAppCache _apps;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly FrozenSet<string> _handled;
+
+    public DingInboxWriter(IServiceProvider services)
+    {
+        _inbox = services.GetRequiredService<IDingInbox>();
+        _registration = services.GetRequiredService<DingInboxRegistration>();
+        _signal = services.GetRequiredService<DingInboxSignal>();
+        _metrics = services.GetRequiredService<DingInboxMetrics>();
+        _apps = services.GetRequiredService<DingCallbackAppCache>();
+        _time = services.GetRequiredService<TimeProvider>();
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingInboxLog.Category);
+        _handled = services.GetRequiredService<DingEventRouter>().HandledEventTypes.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether deliveries of <paramref name="eventType"/> for <paramref name="appName"/> go through the inbox: the inbox is on for the app
+    /// and some module handles the type. Unhandled types are not stored: they are answered <c>success</c> and counted as before.
+    /// </summary>
+    public bool ShouldStore(string appName, string eventType) => _registration.IsEnabled(appName) && _handled.Contains(eventType);
+
+    /// <summary>
+    /// Stores an HTTP push as DingTalk sealed it. Returns <see langword="null"/> when the write failed (logged; the caller answers 500 so
+    /// DingTalk redelivers, never <c>success</c>).
+    /// </summary>
+    public async Task<DingInboxAddResult?> AcceptHttpPushAsync(
+        string appName, string eventType, string? stableId, string? corpId, byte[] plaintext, DingSealedEnvelope envelope, DateTimeOffset receivedAt)
+    {
+        var (dedupKey, eventId) = DingInboxSealing.DedupKey(eventType, stableId, plaintext);
+        var entry = new DingInboxEntry
+        {
+            AppName = appName,
+            Channel = DingDeliveryChannel.HttpPush,
+            EventType = eventType,
+            DedupKey = dedupKey,
+            EventId = eventId,
+            CorpId = corpId,
+            ReceivedAt = receivedAt,
+            Envelope = envelope,
+        };
+
+        try
+        {
+            // Not the request's abort token: once DingTalk's bytes are here, the write completes (or fails) on its own.
+            return await AddAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DingInboxLog.WriteFailed(_logger, ex, eventType, MetricName(appName));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stores a verified stream event (plain JSON from DingTalk's TLS channel): seals <paramref name="data"/> with the app's Token, AesKey and
+    /// owner key, deduplicates on the frame's <paramref name="eventId"/> (else a hash of the data). Durable on return; ACK the frame only then.
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The app's options are invalid (e.g. no Token/AesKey).</exception>
+    /// <exception cref="Exception">The inbox could not store the entry; do not ACK (answer <c>LATER</c>).</exception>
+    public ValueTask<DingInboxAddResult> EnqueueStreamEventAsync(
+        string appName, string eventType, string? eventId, string? corpId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        var app = _apps.Get(appName);
+        var (dedupKey, id) = DingInboxSealing.DedupKey(eventType, eventId, data.Span);
+        var entry = new DingInboxEntry
+        {
+            AppName = appName,
+            Channel = DingDeliveryChannel.Stream,
+            EventType = eventType,
+            DedupKey = dedupKey,
+            EventId = id,
+            CorpId = corpId,
+            ReceivedAt = _time.GetUtcNow(),
+            Envelope = DingInboxSealing.Seal(app.Crypto, data.Span, _time),
+        };
+        return AddAsync(entry, cancellationToken);
+    }
+
+    private async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken)
+    {
+        var result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        var app = MetricName(entry.AppName);
+        if (result == DingInboxAddResult.Added)
+        {
+            _metrics.Enqueued(app, entry.Channel);
+            _signal.Notify();
+        }
+        else
+        {
+            _metrics.Duplicate(app, entry.Channel);
+            DingInboxLog.Duplicate(_logger, entry.EventType, app, entry.EventId);
+        }
+
+        return result;
+    }
+
+    internal static string MetricName(string appName) => appName.Length == 0 ? "default" : appName;
+}
