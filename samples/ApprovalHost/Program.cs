@@ -5,6 +5,12 @@ using DingGen;
 // Keys come from configuration (appsettings.Development.json for development, environment variables such as
 // DingGen__Token / DingGen__AesKey / DingGen__AppKey in production).
 // `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
+// `--simulate-stream` runs the host in stream mode against an in-process fake gateway (see StreamSimulation.cs).
+if (args.Contains(StreamSimulation.Flag, StringComparer.Ordinal))
+{
+    return await StreamSimulation.RunAsync(args);
+}
+
 var simulate = args.Contains("--simulate", StringComparer.Ordinal);
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
@@ -12,7 +18,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
     EnvironmentName = simulate ? Environments.Development : null,
 });
 
-builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")), builder.Configuration);
 builder.Services.AddDingEventHandlers();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
@@ -31,7 +37,11 @@ if (simulate)
 }
 
 var app = builder.Build();
-app.MapDingCallback("/dingtalk/callback");
+if (StreamMode.ShouldMapCallback(app.Configuration))
+{
+    app.MapDingCallback("/dingtalk/callback");
+}
+
 app.MapHealthChecks("/health");
 
 if (!simulate)
