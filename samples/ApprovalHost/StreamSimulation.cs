@@ -56,6 +56,9 @@ internal static class StreamSimulation
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // The script drops a connection on purpose: its reconnect warning would only repeat step 9.
+            ["Logging:LogLevel:DingGen.Stream"] = "Error",
             ["DingGen:AppKey"] = AppKey,
             ["DingGen:AppSecret"] = AppSecret,
             ["DingGen:Stream:Enabled"] = "true",

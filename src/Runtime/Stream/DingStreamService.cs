@@ -27,7 +27,10 @@ internal sealed class DingStreamService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _random;
-    private CancellationToken _shutdownToken;
+
+    // Cancelled when the host's shutdown timeout expires: bounds how long in-flight events may take to finish and acknowledge.
+    private readonly CancellationTokenSource _shutdownDeadline = new();
+    private CancellationTokenRegistration _shutdownRegistration;
 
     public DingStreamService(string name, IServiceProvider services, Random? random = null)
     {
@@ -63,9 +66,15 @@ internal sealed class DingStreamService : BackgroundService
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host's shutdown timeout bounds how long in-flight events may take to finish and acknowledge.
-        _shutdownToken = cancellationToken;
+        _shutdownRegistration = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _shutdownDeadline);
         return base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _shutdownRegistration.Dispose();
+        _shutdownDeadline.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -97,7 +106,7 @@ internal sealed class DingStreamService : BackgroundService
                     // Rotate: the old connection keeps reading and finishing its events until the new one is open.
                     _metrics.Reconnect(_app, "disconnect");
                     var next = await ConnectAsync(processor, backoff, stoppingToken).ConfigureAwait(false);
-                    draining.Add(current.DrainAndCloseAsync(stoppingToken.IsCancellationRequested ? _shutdownToken : CancellationToken.None));
+                    draining.Add(current.DrainAndCloseAsync(_shutdownDeadline.Token));
                     current = next;
                     continue;
                 }
@@ -132,7 +141,7 @@ internal sealed class DingStreamService : BackgroundService
         {
             if (current is not null)
             {
-                await current.DrainAndCloseAsync(_shutdownToken).ConfigureAwait(false);
+                await current.DrainAndCloseAsync(_shutdownDeadline.Token).ConfigureAwait(false);
             }
 
             if (draining.Count > 0)
@@ -209,8 +218,8 @@ internal sealed class DingStreamService : BackgroundService
                 continue;
             }
 
-            session.Start();
             _status.Set(_app, DingStreamConnectionState.Connected, _time.GetUtcNow());
+            session.Start();
             DingStreamLog.Connected(_logger, _app, session.Id, ticket.EndpointForLog);
             return session;
         }

@@ -16,7 +16,7 @@ public sealed class StreamHost : IAsyncDisposable
     public const string AppSecret = "streamtest-secret-5f0c2a9b7e1d4c3a8b6f";
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
-    private StreamHost(IHost host, StreamTestDispatcher dispatcher)
+    private StreamHost(IHost host, StreamTestDispatcher? dispatcher)
     {
         Host = host;
         Dispatcher = dispatcher;
@@ -24,7 +24,7 @@ public sealed class StreamHost : IAsyncDisposable
 
     public IHost Host { get; }
 
-    public StreamTestDispatcher Dispatcher { get; }
+    public StreamTestDispatcher? Dispatcher { get; }
 
     public IServiceProvider Services => Host.Services;
 
@@ -46,7 +46,7 @@ public sealed class StreamHost : IAsyncDisposable
         ["DingGen:Stream:MaxReconnectDelay"] = "00:00:00.200",
     };
 
-    public static IHost Build(Dictionary<string, string?> settings, StreamTestDispatcher dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null)
+    public static IHost Build(Dictionary<string, string?> settings, StreamTestDispatcher? dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -60,13 +60,18 @@ public sealed class StreamHost : IAsyncDisposable
 
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseStreamMode(configure);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDingEventDispatcher>(dispatcher));
+        if (dispatcher is not null)
+        {
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDingEventDispatcher>(dispatcher));
+        }
+
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 
-    public static async Task<StreamHost> StartAsync(FakeStreamGateway gateway, StreamTestDispatcher dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null, string? secret = AppSecret)
+    public static async Task<StreamHost> StartAsync(FakeStreamGateway gateway, StreamTestDispatcher? dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null, string? secret = AppSecret, Action<IServiceCollection>? services = null)
     {
-        var host = Build(Settings(gateway, secret), dispatcher, time, configure);
+        var host = Build(Settings(gateway, secret), dispatcher, time, configure, services);
         using var timeout = new CancellationTokenSource(Wait);
         await host.StartAsync(timeout.Token);
         return new StreamHost(host, dispatcher);
