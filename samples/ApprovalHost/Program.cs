@@ -6,6 +6,12 @@ using DingGen;
 // DingGen__Token / DingGen__AesKey / DingGen__AppKey in production).
 // `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
 // `register <url>`, `status`, `unregister` and `replay-failed` manage the callback registration (see Commands.cs).
+// `--simulate-stream` runs the host in stream mode against an in-process fake gateway (see StreamSimulation.cs).
+if (args.Contains(StreamSimulation.Flag, StringComparer.Ordinal))
+{
+    return await StreamSimulation.RunAsync(args);
+}
+
 var simulate = args.Contains("--simulate", StringComparer.Ordinal);
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
@@ -14,7 +20,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 });
 
 await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
-builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventReplay();
+StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventReplay(), builder.Configuration);
 builder.Services.AddDingEventHandlers();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
@@ -33,7 +39,11 @@ if (simulate)
 }
 
 var app = builder.Build();
-app.MapDingCallback("/dingtalk/callback");
+if (StreamMode.ShouldMapCallback(app.Configuration))
+{
+    app.MapDingCallback("/dingtalk/callback");
+}
+
 app.MapHealthChecks("/health");
 
 if (Commands.IsCommand(args))

@@ -10,6 +10,7 @@ internal sealed class DingGenAppRegistry
 {
     private readonly ConcurrentDictionary<string, string> _apps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _mapped = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _stream = new(StringComparer.Ordinal);
 
     public void AddApp(string name, string configurationPath) => _apps[name] = configurationPath;
 
@@ -26,6 +27,11 @@ internal sealed class DingGenAppRegistry
     public bool IsMapped(string name) => _mapped.ContainsKey(name);
 
     public bool AnyMapped => !_mapped.IsEmpty;
+
+    /// <summary>Notes that stream mode is on for the app (<c>UseStreamMode</c>): its AppSecret becomes required.</summary>
+    public void MarkStream(string name) => _stream[name] = 0;
+
+    public bool IsStream(string name) => _stream.ContainsKey(name);
 
     public static string Describe(string name) => name.Length == 0 ? "the default DingTalk app" : $"the DingTalk app '{name}'";
 }

@@ -72,6 +72,12 @@ internal sealed class DingGenHealthCheck : IHealthCheck
             ["dispatchers"] = router.Dispatchers.Count,
             ["eventTypes"] = router.HandledEventTypes.Count,
         };
-        return Task.FromResult(HealthCheckResult.Healthy($"{router.Dispatchers.Count} dispatcher(s), {router.HandledEventTypes.Count} event type(s).", data));
+        var description = $"{router.Dispatchers.Count} dispatcher(s), {router.HandledEventTypes.Count} event type(s).";
+        if (DingStreamHealth.Describe(_services, data) is { } streamProblem)
+        {
+            return Task.FromResult(new HealthCheckResult(HealthStatus.Degraded, description + " " + streamProblem, data: data));
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy(description, data));
     }
 }

@@ -4,7 +4,7 @@ namespace DingGen;
 
 /// <summary>
 /// The checks of <see cref="DingGenOptions"/> that data annotations cannot express: <c>Token</c> and <c>AesKey</c>
-/// are required when a callback is mapped for the app, <c>AesKey</c> is 43 Base64 characters, <c>OwnerKey</c> is not blank.
+/// are required when a callback is mapped for the app, <c>AppSecret</c> when stream mode is on, <c>AesKey</c> is 43 Base64 characters, <c>OwnerKey</c> is not blank.
 /// Messages name the setting with its configuration path (<c>DingGen:AesKey must be 43 characters</c>) and never its value.
 /// </summary>
 internal sealed class DingGenOptionsValidator : IValidateOptions<DingGenOptions>
@@ -54,6 +54,11 @@ internal sealed class DingGenOptionsValidator : IValidateOptions<DingGenOptions>
         else if (!DingCallbackCrypto.IsValidAesKey(options.AesKey))
         {
             Fail(ref failures, $"{prefix}AesKey must contain only Base64 letters and digits.");
+        }
+
+        if (_registry.IsStream(name) && string.IsNullOrWhiteSpace(options.AppSecret))
+        {
+            Fail(ref failures, $"{prefix}AppSecret is required because stream mode is on for {DingGenAppRegistry.Describe(name)} (UseStreamMode): set it to the app's AppSecret (ClientSecret).");
         }
 
         if (!string.IsNullOrEmpty(options.OwnerKey) && string.IsNullOrWhiteSpace(options.OwnerKey))

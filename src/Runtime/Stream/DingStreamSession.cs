@@ -1,0 +1,480 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace DingGen;
+
+/// <summary>Why a Stream connection's receive loop ended.</summary>
+internal enum DingStreamSessionEnd
+{
+    /// <summary>The server closed the WebSocket.</summary>
+    Closed = 0,
+
+    /// <summary>The connection failed (reset, protocol error, keep-alive timeout).</summary>
+    Failed = 1,
+
+    /// <summary>Nothing was received for <see cref="DingStreamOptions.SilenceTimeout"/>; the connection was aborted.</summary>
+    Silent = 2,
+
+    /// <summary>The client stopped reading (shutdown or rotation after <c>disconnect</c>).</summary>
+    Stopped = 3,
+}
+
+/// <summary>
+/// One WebSocket connection to the Stream gateway: reads frames (assembling multi-frame messages), answers <c>ping</c>,
+/// reports <c>disconnect</c>, hands EVENT frames to <see cref="DingStreamEventProcessor"/> (up to
+/// <see cref="DingStreamOptions.MaxConcurrentEvents"/> at once) and sends their acknowledgements. A watchdog on the host's
+/// <see cref="TimeProvider"/> aborts the connection when nothing at all has been received for the silence timeout.
+/// </summary>
+internal sealed class DingStreamSession : IAsyncDisposable
+{
+    /// <summary>The largest message accepted; a larger one is skipped and logged (DingTalk events are a few KiB).</summary>
+    internal const int MaxMessageBytes = 1024 * 1024;
+
+    private readonly string _app;
+    private readonly DingStreamEventProcessor _processor;
+    private readonly DingStreamMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly DingStreamOptions _options;
+    private readonly CancellationToken _stoppingToken;
+    private readonly DingStreamLiveness _liveness;
+    private readonly ClientWebSocket _socket = new();
+    private readonly HttpMessageInvoker _invoker;
+    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<int, Task> _inFlight = new();
+    private readonly TaskCompletionSource _stopReading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _disconnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _watchdog;
+    private Task<DingStreamSessionEnd>? _completion;
+    private Task? _pendingReceive;
+    private int _nextTaskId;
+    private volatile bool _waitingForSlot;
+    private volatile bool _silent;
+    private volatile bool _receivedFrame;
+    private bool _countedConnected;
+    private int _disposed;
+
+    public DingStreamSession(int id, string app, DingStreamOptions options, DingStreamEventProcessor processor, DingStreamMetrics metrics, ILogger logger, TimeProvider time, CancellationToken stoppingToken)
+    {
+        Id = id;
+        _app = app;
+        _options = options;
+        _processor = processor;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _stoppingToken = stoppingToken;
+        _liveness = new DingStreamLiveness(time);
+        _slots = new SemaphoreSlim(options.MaxConcurrentEvents, options.MaxConcurrentEvents);
+        var liveness = _liveness;
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            ConnectCallback = (context, token) => DingStreamLiveness.ConnectAsync(liveness, context, token),
+            ConnectTimeout = options.SilenceTimeout,
+        });
+        _socket.Options.KeepAliveInterval = options.KeepAliveInterval;
+        _socket.Options.KeepAliveTimeout = options.SilenceTimeout;
+        _socket.Options.SetRequestHeader("User-Agent", DingStreamTicketClient.UserAgent);
+    }
+
+    /// <summary>A number for logs, unique within the host.</summary>
+    public int Id { get; }
+
+    /// <summary>Completes when the receive loop ends.</summary>
+    public Task<DingStreamSessionEnd> Completion => _completion ?? throw new InvalidOperationException("The session was not started.");
+
+    /// <summary>Completes (with DingTalk's reason) when the gateway sent <c>disconnect</c>.</summary>
+    public Task<string> DisconnectRequested => _disconnect.Task;
+
+    /// <summary>At least one frame arrived: the connection worked (the supervisor then resets its backoff).</summary>
+    public bool ReceivedFrame => _receivedFrame;
+
+    /// <summary>Events being processed now.</summary>
+    public int InFlight => _inFlight.Count;
+
+    /// <summary>Connects the WebSocket; the silence watchdog already runs while connecting.</summary>
+    public async Task ConnectAsync(Uri connectUri, CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromTicks(Math.Max(_options.SilenceTimeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10));
+        _watchdog = _time.CreateTimer(static state => ((DingStreamSession)state!).CheckSilence(), this, period, period);
+        using var timeout = new CancellationTokenSource(_options.SilenceTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await _socket.ConnectAsync(connectUri, _invoker, linked.Token).ConfigureAwait(false);
+        _liveness.Touch();
+        _metrics.Connected(_app, 1);
+        _countedConnected = true;
+    }
+
+    /// <summary>Starts the receive loop.</summary>
+    public void Start() => _completion = ReceiveLoopAsync();
+
+    /// <summary>
+    /// Stops reading new frames, lets the in-flight events finish and acknowledge (until <paramref name="deadline"/> is
+    /// cancelled), then closes the WebSocket normally and releases it.
+    /// </summary>
+    public async Task DrainAndCloseAsync(CancellationToken deadline)
+    {
+        _stopReading.TrySetResult();
+        if (_completion is not null)
+        {
+            await _completion.ConfigureAwait(false);
+        }
+
+        var pending = _inFlight.Values.ToArray();
+        if (pending.Length > 0)
+        {
+            DingStreamLog.Draining(_logger, _app, Id, pending.Length);
+            try
+            {
+                await Task.WhenAll(pending).WaitAsync(deadline).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                DingStreamLog.DrainTimedOut(_logger, _app, Id, _inFlight.Count);
+            }
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Aborts the connection at once (in-flight events can no longer acknowledge).</summary>
+    public void Abort() => _socket.Abort();
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _stopReading.TrySetResult();
+        _watchdog?.Dispose();
+        _socket.Dispose();
+        _invoker.Dispose();
+        if (_countedConnected)
+        {
+            _metrics.Connected(_app, -1);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void CheckSilence()
+    {
+        if (_waitingForSlot)
+        {
+            // Not reading because every event slot is busy: that is back-pressure, not silence.
+            _liveness.Touch();
+            return;
+        }
+
+        var silence = _liveness.Silence;
+        if (silence < _options.SilenceTimeout || _silent || Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        _silent = true;
+        DingStreamLog.ConnectionSilent(_logger, _app, Id, Math.Round(silence.TotalSeconds, 1));
+        _watchdog?.Dispose();
+        _socket.Abort();
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+
+            // The receive left pending when reading stopped completes with the server's close frame.
+            if (_pendingReceive is not null)
+            {
+                await _pendingReceive.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is going away anyway; DisposeAsync releases it.
+        }
+    }
+
+    private async Task<DingStreamSessionEnd> ReceiveLoopAsync()
+    {
+        await Task.Yield();
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                var oversized = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxMessageBytes)
+                        {
+                            oversized = true;
+                            length = 0;
+                        }
+                        else
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxMessageBytes));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+                    }
+
+                    var receive = _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    if (!receive.IsCompleted)
+                    {
+                        var task = receive.AsTask();
+                        if (await Task.WhenAny(task, _stopReading.Task).ConfigureAwait(false) != task)
+                        {
+                            _pendingReceive = task;
+                            return DingStreamSessionEnd.Stopped;
+                        }
+
+                        result = await task.ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        result = receive.Result;
+                    }
+
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return DingStreamSessionEnd.Closed;
+                    }
+
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                _liveness.Touch();
+                _receivedFrame = true;
+                if (_stopReading.Task.IsCompleted)
+                {
+                    // Received after reading stopped: not processed, not acknowledged; DingTalk redelivers it.
+                    return DingStreamSessionEnd.Stopped;
+                }
+
+                if (oversized)
+                {
+                    _metrics.Frame(_app, "malformed");
+                    DingStreamLog.MalformedFrame(_logger, _app, Id, $"a message larger than {MaxMessageBytes} bytes was skipped");
+                    continue;
+                }
+
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    _metrics.Frame(_app, "malformed");
+                    DingStreamLog.MalformedFrame(_logger, _app, Id, "a binary message (the protocol uses text frames)");
+                    continue;
+                }
+
+                if (!await HandleMessageAsync(buffer.AsMemory(0, length)).ConfigureAwait(false))
+                {
+                    return DingStreamSessionEnd.Stopped;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            return _silent ? DingStreamSessionEnd.Silent : DingStreamSessionEnd.Failed;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Handles one complete message; <see langword="false"/> when reading stopped while waiting for an event slot.</summary>
+    private async ValueTask<bool> HandleMessageAsync(ReadOnlyMemory<byte> message)
+    {
+        if (!DingStreamFrames.TryParse(message, out var frame, out var error))
+        {
+            _metrics.Frame(_app, "malformed");
+            DingStreamLog.MalformedFrame(_logger, _app, Id, error!);
+            return true;
+        }
+
+        switch (frame!.Kind)
+        {
+            case DingStreamFrameKind.System:
+                _metrics.Frame(_app, "SYSTEM");
+                DingStreamLog.SystemFrame(_logger, frame.Topic, Id, _app);
+                if (frame.Topic == "ping")
+                {
+                    // Echo the opaque data unchanged.
+                    await TrySendAsync(frame.MessageId, DingStreamFrames.WriteAck(frame.MessageId, 200, "OK", frame.Data ?? "{}")).ConfigureAwait(false);
+                }
+                else if (frame.Topic == "disconnect")
+                {
+                    var reason = ReadReason(frame.Data);
+                    DingStreamLog.DisconnectRequested(_logger, _app, Id, reason);
+                    _disconnect.TrySetResult(reason);
+                }
+
+                return true;
+
+            case DingStreamFrameKind.Event:
+                _metrics.Frame(_app, "EVENT");
+                if (string.IsNullOrEmpty(frame.EventType) || frame.Data is null)
+                {
+                    _metrics.Frame(_app, "malformed");
+                    DingStreamLog.MalformedFrame(_logger, _app, Id, $"EVENT message {frame.MessageId} has no {(frame.Data is null ? "data" : "eventType header")}; not acknowledged");
+                    return true;
+                }
+
+                return await StartEventAsync(new DingStreamEvent(frame.MessageId, frame.EventType, frame.EventId, frame.CorpId, Encoding.UTF8.GetBytes(frame.Data), _time.GetUtcNow())).ConfigureAwait(false);
+
+            case DingStreamFrameKind.Callback:
+                _metrics.Frame(_app, "CALLBACK");
+                DingStreamLog.CallbackFrame(_logger, frame.Topic, _app);
+                await TrySendAsync(frame.MessageId, DingStreamFrames.WriteAck(frame.MessageId, 200, "OK", DingStreamFrames.NullCallbackResponse)).ConfigureAwait(false);
+                return true;
+
+            default:
+                _metrics.Frame(_app, "other");
+                DingStreamLog.MalformedFrame(_logger, _app, Id, $"unknown frame type '{frame.Type}' (message {frame.MessageId}); ignored");
+                return true;
+        }
+    }
+
+    private async ValueTask<bool> StartEventAsync(DingStreamEvent streamEvent)
+    {
+        if (!_slots.Wait(0))
+        {
+            _waitingForSlot = true;
+            try
+            {
+                var slot = _slots.WaitAsync(CancellationToken.None);
+                if (await Task.WhenAny(slot, _stopReading.Task).ConfigureAwait(false) != slot)
+                {
+                    _ = slot.ContinueWith(static (_, s) => ((SemaphoreSlim)s!).Release(), _slots, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return false;
+                }
+            }
+            finally
+            {
+                _waitingForSlot = false;
+                _liveness.Touch();
+            }
+        }
+
+        var id = Interlocked.Increment(ref _nextTaskId);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = ProcessAsync(id, streamEvent, gate.Task);
+        _inFlight[id] = task;
+        gate.SetResult();
+        return true;
+    }
+
+    private async Task ProcessAsync(int id, DingStreamEvent streamEvent, Task registered)
+    {
+        // Run off the receive loop, after the task is registered (so removal below always finds it).
+        await registered.ConfigureAwait(false);
+        await Task.Yield();
+        try
+        {
+            DingStreamAckStatus status;
+            try
+            {
+                status = await _processor.ProcessAsync(streamEvent, _stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                DingStreamLog.DispatcherFailed(_logger, ex, streamEvent.EventType, streamEvent.EventId ?? streamEvent.MessageId, _app);
+                status = DingStreamAckStatus.Later;
+            }
+
+            if (await TrySendAsync(streamEvent.MessageId, DingStreamFrames.WriteEventAck(streamEvent.MessageId, status)).ConfigureAwait(false))
+            {
+                _metrics.Ack(_app, status == DingStreamAckStatus.Success ? "SUCCESS" : "LATER");
+            }
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+            _slots.Release();
+        }
+    }
+
+    private async ValueTask<bool> TrySendAsync(string messageId, byte[] frame)
+    {
+        try
+        {
+            await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                // No cancellation token: cancelling a WebSocket send aborts the connection. A dead peer is caught by the watchdog.
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            DingStreamLog.AckFailed(_logger, messageId, _app, Id, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private static string ReadReason(string? data)
+    {
+        if (data is null)
+        {
+            return "no reason given";
+        }
+
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(Encoding.UTF8.GetBytes(data));
+            if (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    var isReason = reader.ValueTextEquals("reason"u8);
+                    reader.Read();
+                    if (isReason && reader.TokenType == System.Text.Json.JsonTokenType.String)
+                    {
+                        var reason = reader.GetString()!;
+                        return reason.Length > 200 ? reason[..200] : reason;
+                    }
+
+                    reader.Skip();
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return "no reason given";
+    }
+}
