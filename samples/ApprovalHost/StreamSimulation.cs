@@ -66,7 +66,9 @@ internal static class StreamSimulation
             ["DingGen:Stream:InitialReconnectDelay"] = "00:00:00.100",
             ["DingGen:Stream:MaxReconnectDelay"] = "00:00:01",
         });
-        StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")), builder.Configuration);
+        // The approval handler reads finished instances through DingTalkClient: a fake DingTalk server answers on loopback.
+        await using var dingtalkServer = await Simulation.StartFakeDingTalkAsync(builder.Configuration);
+        StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient(), builder.Configuration);
         builder.Services.AddDingEventHandlers();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
