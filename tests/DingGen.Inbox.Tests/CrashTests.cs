@@ -35,7 +35,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         var host = await HostProcess.StartAsync(inboxPath, handledPath, stop.Token);
         var baseAddress = host.Address;
-        output.WriteLine($"host: {Environment.GetEnvironmentVariable("DINGGEN_INBOX_CRASH_HOST") is { Length: > 0 } native ? native + " (NativeAOT)" : "dotnet InboxCrashHost.dll"}");
+        var nativeHost = Environment.GetEnvironmentVariable("DINGGEN_INBOX_CRASH_HOST");
+        output.WriteLine("host: " + (string.IsNullOrEmpty(nativeHost) ? "dotnet InboxCrashHost.dll" : nativeHost + " (NativeAOT)"));
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Senders, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
