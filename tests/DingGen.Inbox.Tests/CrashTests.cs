@@ -35,6 +35,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         var host = await HostProcess.StartAsync(inboxPath, handledPath, stop.Token);
         var baseAddress = host.Address;
+        var nativeHost = Environment.GetEnvironmentVariable("DINGGEN_INBOX_CRASH_HOST");
+        output.WriteLine("host: " + (string.IsNullOrEmpty(nativeHost) ? "dotnet InboxCrashHost.dll" : nativeHost + " (NativeAOT)"));
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Senders, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
@@ -145,15 +147,22 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         public static async Task<HostProcess> StartAsync(string inboxPath, string handledPath, CancellationToken cancellationToken)
         {
-            var dll = HostDll();
-            var start = new ProcessStartInfo("dotnet")
+            // DINGGEN_INBOX_CRASH_HOST runs the same test against a NativeAOT build of the host
+            // (dotnet publish tests/InboxCrashHost -c Release -p:PublishAot=true -o DIR; then DIR/InboxCrashHost).
+            var native = Environment.GetEnvironmentVariable("DINGGEN_INBOX_CRASH_HOST");
+            var dll = string.IsNullOrEmpty(native) ? HostDll() : native;
+            var start = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : native)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
                 WorkingDirectory = Path.GetDirectoryName(dll)!,
             };
-            start.ArgumentList.Add(dll);
+            if (string.IsNullOrEmpty(native))
+            {
+                start.ArgumentList.Add(dll);
+            }
+
             start.ArgumentList.Add($"--DingGen:Token={TestKeys.Token}");
             start.ArgumentList.Add($"--DingGen:AesKey={TestKeys.AesKey}");
             start.ArgumentList.Add($"--DingGen:AppKey={TestKeys.AppKey}");

@@ -21,7 +21,9 @@ namespace DingGen;
 /// for anything but <c>check_create_suite_url</c>; with the opt-in replay guard, a stale or unreadable timestamp (900111) or a
 /// request already accepted (900112).</description></item>
 /// <item><term>413</term><description>body over <see cref="DingGenOptions.MaxBodyBytes"/> (900103).</description></item>
-/// <item><term>500</term><description>a handler failed (900105; DingTalk redelivers), or the app's configuration is invalid (900106).</description></item>
+/// <item><term>500</term><description>a handler failed (900105; DingTalk redelivers), the app's configuration is invalid (900106), or the durable
+/// inbox could not store the event (900120; DingTalk redelivers). With the inbox on, a verified event of a handled type is stored and answered
+/// <c>success</c> at once (a redelivery too, without storing it again); handlers run later in the inbox worker (see <see cref="IDingInbox"/>).</description></item>
 /// </list>
 /// <para>Error bodies are <c>{"errcode":&lt;int&gt;,"errmsg":"…"}</c> (<see cref="DingCallbackErrorCode"/>, <see cref="DingCryptoErrorCode"/>).
 /// No handler runs for a rejected request, and nothing secret or decrypted is logged. Handlers receive the host's

@@ -16,7 +16,8 @@ namespace DingGen;
 /// <c>dinggen.callbacks.failed</c> (a handler failed, answered 500; tag <c>dinggen.event_type</c>),
 /// <c>dinggen.callbacks.rejected</c> (bad input; tag <c>dinggen.reason</c>: <c>query</c>, <c>body_too_large</c>, <c>body</c>,
 /// <c>signature</c>, <c>ciphertext</c>, <c>owner_key</c>, <c>owner_key_placeholder</c>, <c>payload</c>, <c>configuration</c>), and the histogram
-/// <c>dinggen.callback.duration</c> in milliseconds (tag <c>dinggen.outcome</c>).</para>
+/// <c>dinggen.callback.duration</c> in milliseconds (tag <c>dinggen.outcome</c>). The durable inbox adds the <c>dinggen.inbox.*</c>
+/// instruments (see docs/inbox.md).</para>
 /// <para>One activity <c>DingGen.Callback</c> per callback, tagged <c>dinggen.app</c>, <c>dinggen.event_type</c> and <c>dinggen.outcome</c>.</para>
 /// </remarks>
 public static class DingGenDiagnostics
