@@ -37,6 +37,7 @@ internal sealed class DingStreamEventProcessor
     private readonly TimeProvider _time;
     private readonly DingStreamMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly DingInboxWriter? _inbox;
 
     public DingStreamEventProcessor(string appName, IServiceProvider services)
     {
@@ -47,6 +48,7 @@ internal sealed class DingStreamEventProcessor
         _time = services.GetRequiredService<TimeProvider>();
         _metrics = services.GetRequiredService<DingStreamMetrics>();
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingStreamLog.Category);
+        _inbox = services.GetService<DingInboxWriter>();
     }
 
     /// <summary>
@@ -64,6 +66,11 @@ internal sealed class DingStreamEventProcessor
             _metrics.Unhandled(_metricApp);
             DingStreamLog.EventUnhandled(_logger, eventType, streamEvent.EventId ?? streamEvent.MessageId, _metricApp);
             return DingStreamAckStatus.Success;
+        }
+
+        if (_inbox is not null && _inbox.ShouldStore(_appName, eventType))
+        {
+            return await StoreAsync(_inbox, eventType, streamEvent, stoppingToken).ConfigureAwait(false);
         }
 
         if (!DingEnvelope.TryRead(streamEvent.Payload, out var envelope, out var error))
@@ -129,5 +136,26 @@ internal sealed class DingStreamEventProcessor
 
         DingStreamLog.EventCompleted(_logger, eventType, logEventId, _metricApp, corpId, outcome, _time.GetElapsedTime(start).TotalMilliseconds, status == DingStreamAckStatus.Success ? "SUCCESS" : "LATER");
         return status;
+    }
+
+    /// <summary>
+    /// With the durable inbox on: the event is sealed and committed before the ACK (<see cref="DingStreamAckStatus.Success"/>,
+    /// also for a duplicate); the inbox worker then runs the handlers. A failed write answers <see cref="DingStreamAckStatus.Later"/>
+    /// so DingTalk redelivers: an event is never acknowledged before it is durable.
+    /// </summary>
+    private async ValueTask<DingStreamAckStatus> StoreAsync(DingInboxWriter inbox, string eventType, DingStreamEvent streamEvent, CancellationToken stoppingToken)
+    {
+        var logId = streamEvent.EventId ?? streamEvent.MessageId;
+        try
+        {
+            var result = await inbox.EnqueueStreamEventAsync(_appName, eventType, streamEvent.EventId, streamEvent.CorpId, streamEvent.Payload, stoppingToken).ConfigureAwait(false);
+            DingStreamLog.EventStored(_logger, eventType, logId, _metricApp, result == DingInboxAddResult.Added ? "stored in" : "already in");
+            return DingStreamAckStatus.Success;
+        }
+        catch (Exception ex)
+        {
+            DingStreamLog.InboxWriteFailed(_logger, ex, eventType, logId, _metricApp);
+            return DingStreamAckStatus.Later;
+        }
     }
 }

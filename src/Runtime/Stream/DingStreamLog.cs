@@ -89,4 +89,12 @@ internal static partial class DingStreamLog
     [LoggerMessage(EventId = 120, EventName = "StreamSystemFrame", Level = LogLevel.Debug,
         Message = "DingTalk Stream SYSTEM frame {Topic} on connection {ConnectionId} for {App}.")]
     public static partial void SystemFrame(ILogger logger, string topic, int connectionId, string app);
+
+    [LoggerMessage(EventId = 121, EventName = "StreamEventStored", Level = LogLevel.Debug,
+        Message = "DingTalk Stream event {EventType} ({EventId}) for {App} {Outcome} the durable inbox; acknowledged SUCCESS, the inbox worker runs the handlers.")]
+    public static partial void EventStored(ILogger logger, string eventType, string eventId, string app, string outcome);
+
+    [LoggerMessage(EventId = 122, EventName = "StreamInboxWriteFailed", Level = LogLevel.Error,
+        Message = "DingTalk Stream event {EventType} ({EventId}) for {App} could not be stored in the durable inbox; acknowledged LATER so DingTalk redelivers it. Check the inbox database (disk space, permissions, path) and that the app has Token and AesKey (the inbox seals stream events with them).")]
+    public static partial void InboxWriteFailed(ILogger logger, Exception exception, string eventType, string eventId, string app);
 }

@@ -24,6 +24,9 @@ public sealed class StreamHost : IAsyncDisposable
 
     public IHost Host { get; }
 
+    /// <summary>Wraps a host built with <see cref="Build"/> and already started.</summary>
+    public static StreamHost FromStarted(IHost host, StreamTestDispatcher? dispatcher) => new(host, dispatcher);
+
     public StreamTestDispatcher? Dispatcher { get; }
 
     public IServiceProvider Services => Host.Services;
@@ -46,7 +49,7 @@ public sealed class StreamHost : IAsyncDisposable
         ["DingGen:Stream:MaxReconnectDelay"] = "00:00:00.200",
     };
 
-    public static IHost Build(Dictionary<string, string?> settings, StreamTestDispatcher? dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static IHost Build(Dictionary<string, string?> settings, StreamTestDispatcher? dispatcher, TimeProvider? time = null, Action<DingStreamOptions>? configure = null, Action<IServiceCollection>? services = null, Action<DingGenBuilder>? app = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -59,7 +62,8 @@ public sealed class StreamHost : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseStreamMode(configure);
+        var dingGen = builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseStreamMode(configure);
+        app?.Invoke(dingGen);
         if (dispatcher is not null)
         {
             builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDingEventDispatcher>(dispatcher));
