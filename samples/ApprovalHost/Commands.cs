@@ -119,6 +119,6 @@ internal static class Commands
             Console.WriteLine($"  {entry.Tag,-24} {time}  {entry.Outcome}{detail}");
         }
 
-        Console.WriteLine($"{report.Entries.Count} failed deliver{(report.Entries.Count == 1 ? "y" : "ies")}: {report.Count(DingReplayOutcome.Handled)} handled, {report.Count(DingReplayOutcome.SkippedAlreadyReplayed)} already replayed, {report.Count(DingReplayOutcome.Failed)} failed.");
+        Console.WriteLine($"{report.Entries.Count} failed deliver{(report.Entries.Count == 1 ? "y" : "ies")}: {report.Count(DingReplayOutcome.Handled)} handled, {report.Count(DingReplayOutcome.SkippedAlreadyReplayed)} already replayed, {report.Count(DingReplayOutcome.Failed)} failed, {report.Count(DingReplayOutcome.Enqueued) + report.Count(DingReplayOutcome.AlreadyInInbox)} handed to the durable inbox.");
     }
 }

@@ -76,7 +76,19 @@ internal sealed class DingInboxWriter
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The app's options are invalid (e.g. no Token/AesKey).</exception>
     /// <exception cref="Exception">The inbox could not store the entry; do not ACK (answer <c>LATER</c>).</exception>
     public ValueTask<DingInboxAddResult> EnqueueStreamEventAsync(
-        string appName, string eventType, string? eventId, string? corpId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        string appName, string eventType, string? eventId, string? corpId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        EnqueueSealedAsync(DingDeliveryChannel.Stream, appName, eventType, eventId, corpId, data, cancellationToken);
+
+    /// <summary>
+    /// Stores an event recovered from DingTalk's failed list (already adapted to its push payload), sealed like a stream event and
+    /// deduplicated on <paramref name="eventId"/>, so a replay never runs what the inbox already holds.
+    /// </summary>
+    public ValueTask<DingInboxAddResult> EnqueueReplayedEventAsync(
+        string appName, string eventType, string eventId, string? corpId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        EnqueueSealedAsync(DingDeliveryChannel.Replay, appName, eventType, eventId, corpId, payload, cancellationToken);
+
+    private ValueTask<DingInboxAddResult> EnqueueSealedAsync(
+        DingDeliveryChannel channel, string appName, string eventType, string? eventId, string? corpId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventType);
         var app = _apps.Get(appName);
@@ -84,7 +96,7 @@ internal sealed class DingInboxWriter
         var entry = new DingInboxEntry
         {
             AppName = appName,
-            Channel = DingDeliveryChannel.Stream,
+            Channel = channel,
             EventType = eventType,
             DedupKey = dedupKey,
             EventId = id,

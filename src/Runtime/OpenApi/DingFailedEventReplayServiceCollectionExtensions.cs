@@ -74,6 +74,7 @@ public static class DingFailedEventReplayServiceCollectionExtensions
                 sp.GetService<TimeProvider>(),
                 sp.GetService<ILogger<DingFailedEventReplayer>>())
             {
+                Inbox = sp.GetService<DingInboxWriter>(),
                 MaxPages = settings.MaxPages,
                 AppName = name.Length == 0 ? null : name,
             };

@@ -21,6 +21,15 @@ public enum DingReplayOutcome
 
     /// <summary>The entry could not be turned into a payload (see <see cref="DingReplayEntry.Error"/>); no handler ran.</summary>
     InvalidEntry = 4,
+
+    /// <summary>
+    /// The durable inbox is on: the event was committed to it (channel <see cref="DingDeliveryChannel.Replay"/>) and its worker runs
+    /// the handlers, with retries and a dead-letter state; the entry is recorded.
+    /// </summary>
+    Enqueued = 5,
+
+    /// <summary>The durable inbox is on and already holds this event (DingTalk delivered it after all, or a replay stored it); not stored again.</summary>
+    AlreadyInInbox = 6,
 }
 
 /// <summary>The replay of one failed-list entry.</summary>
@@ -101,6 +110,12 @@ public sealed partial class DingFailedEventReplayer
     /// <summary>The most pages of the failed list one replay reads; default <see cref="DefaultMaxPages"/>.</summary>
     public int MaxPages { get; init; } = DefaultMaxPages;
 
+    /// <summary>
+    /// The durable inbox, when the host turned it on: replayed events then go through it (deduplicated against the deliveries it
+    /// already holds, retried by its worker) instead of being dispatched here.
+    /// </summary>
+    internal DingInboxWriter? Inbox { get; init; }
+
     /// <summary>The name of the DingTalk app, passed to handlers as <see cref="DingEventContext.AppName"/>; <see langword="null"/> for the default app.</summary>
     public string? AppName { get; init; }
 
@@ -171,6 +186,15 @@ public sealed partial class DingFailedEventReplayer
 
         var eventId = stableId ?? derivedId;
         var eventType = _router.TryMatchEventType(System.Text.Encoding.UTF8.GetBytes(entry.Tag), out var interned) ? interned : entry.Tag;
+        var appName = AppName ?? DingGenServiceCollectionExtensions.DefaultAppName;
+        if (Inbox is { } inbox && inbox.ShouldStore(appName, eventType))
+        {
+            var stored = await inbox.EnqueueReplayedEventAsync(appName, eventType, eventId, corpId, adapted.Payload, cancellationToken).ConfigureAwait(false);
+            await _store.AddAsync(key, cancellationToken).ConfigureAwait(false);
+            var outcome = stored == DingInboxAddResult.Added ? DingReplayOutcome.Enqueued : DingReplayOutcome.AlreadyInInbox;
+            return Log(new DingReplayEntry(entry.Tag, entry.EventTime, eventId, outcome, [], null));
+        }
+
         DingDispatchResult result;
         await using (var scope = _scopes.CreateAsyncScope())
         {
