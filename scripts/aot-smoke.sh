@@ -2,7 +2,9 @@
 # Publishes samples/ApprovalHost with NativeAOT (failing on any IL2xxx/IL3xxx warning), starts the native binary on a
 # loopback port with keys from environment variables, sends it real encrypted callbacks built with the dinggen CLI
 # (check_url, a handled event, an unhandled event type, a bad signature), checks the statuses and that the replies
-# decrypt to "success", and stops it. Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
+# decrypt to "success", and stops it; then runs the binary's own `--simulate` (registration against a fake DingTalk,
+# deliveries, failed-event replay) and `--simulate-stream` (stream mode against a fake gateway).
+# Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -73,7 +75,7 @@ first_url="$base/dingtalk/callback?signature=$(json_field msg_signature <<<"$fir
 first_body="{\"encrypt\":\"$(json_field encrypt <<<"$first")\"}"
 
 started_at=$(date +%s%N)
-DingGen__Token="$token" DingGen__AesKey="$aes_key" DingGen__AppKey="$app_key" \
+DingGen__Token="$token" DingGen__AesKey="$aes_key" DingGen__AppKey="$app_key" DingGen__AppSecret="aot-smoke-app-secret" \
   ASPNETCORE_URLS="$base" Logging__LogLevel__Default=Warning \
   "$out/ApprovalHost" > artifacts/aot/host.log 2>&1 &
 host_pid=$!
@@ -95,7 +97,7 @@ fi
 
 echo "sending encrypted callbacks to the native binary at $base"
 post 200 '{"EventType":"check_url"}'
-post 200 '{"EventType":"bpms_instance_change","processInstanceId":"aot-1","type":"finish","result":"agree","title":"AOT smoke","staffId":"u1"}'
+post 200 '{"EventType":"bpms_instance_change","processInstanceId":"aot-1","type":"start","title":"AOT smoke","staffId":"u1"}'
 post 200 '{"EventType":"calendar_event_change","eventId":"aot-unhandled"}'
 post 401 '{"EventType":"user_add_org","UserId":["forged"]}' tamper
 echo "start to first answered callback: ${first_answer_ms} ms"
@@ -131,4 +133,19 @@ if [ "$failures" -ne 0 ]; then
   echo "AOT smoke test: $failures callback(s) not answered as DingTalk expects" >&2
   exit 1
 fi
+kill "$host_pid" 2>/dev/null || true
+wait "$host_pid" 2>/dev/null || true
+
+# The whole sample story on the native binary, loopback only: registration synced against a fake DingTalk (real check_url
+# handshake), the delivery script, failed-event replay; then stream mode against a fake Stream gateway.
+for mode in --simulate --simulate-stream; do
+  echo "native binary: ApprovalHost $mode"
+  if ! (cd "$out" && timeout 180 ./ApprovalHost "$mode" > "../simulate$mode.log" 2>&1); then
+    cat "artifacts/aot/simulate$mode.log" >&2
+    echo "the native binary's $mode run did not end as DingTalk expects" >&2
+    exit 1
+  fi
+  tail -n 1 "artifacts/aot/simulate$mode.log"
+done
+
 echo "AOT smoke test passed"
