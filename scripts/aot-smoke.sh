@@ -148,4 +148,27 @@ for mode in --simulate --simulate-stream; do
   tail -n 1 "artifacts/aot/simulate$mode.log"
 done
 
+# The durable inbox under NativeAOT: the SQLite inbox host publishes without IL warnings, ships the native SQLite library
+# beside the binary, and passes the crash test (SIGKILL mid-stream, restart, redelivery) as a native process.
+crash_out="artifacts/aot/InboxCrashHost"
+echo "publishing tests/InboxCrashHost (SQLite inbox) with NativeAOT"
+if ! timeout 1500 dotnet publish tests/InboxCrashHost -c Release -r linux-x64 -p:PublishAot=true -o "$crash_out" > artifacts/aot/crash-publish.log 2>&1; then
+  tail -n 40 artifacts/aot/crash-publish.log >&2
+  echo "NativeAOT publish of the inbox host failed" >&2
+  exit 1
+fi
+if grep -E "warning IL[23][0-9]{3}" artifacts/aot/crash-publish.log >&2; then
+  echo "NativeAOT publish of the inbox host produced trim/AOT warnings" >&2
+  exit 1
+fi
+[ -f "$crash_out/libe_sqlite3.so" ] || { echo "the native SQLite library is not beside the inbox host" >&2; exit 1; }
+echo "crash test against the native inbox host"
+if ! DINGGEN_INBOX_CRASH_HOST="$repo/$crash_out/InboxCrashHost" timeout 600 dotnet test tests/DingGen.Inbox.Tests -c Release --no-build \
+  --filter "FullyQualifiedName~CrashTests" --blame-hang-timeout 5m --logger "console;verbosity=normal" < /dev/null > artifacts/aot/crash-test.log 2>&1; then
+  cat artifacts/aot/crash-test.log >&2
+  echo "the crash test failed against the native inbox host" >&2
+  exit 1
+fi
+grep -E "SIGKILL after|acknowledged after|Passed " artifacts/aot/crash-test.log || true
+
 echo "AOT smoke test passed"

@@ -86,28 +86,7 @@ public sealed class CallbackHost : IAsyncDisposable
         new(token ?? TestKeys.Token, aesKey ?? TestKeys.AesKey, ownerKey ?? TestKeys.AppKey, time);
 
     /// <summary>Every log record as text: message, structured values and exception.</summary>
-    public string AllLogText()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var record in Logs.GetSnapshot())
-        {
-            text.AppendLine(record.Message);
-            if (record.StructuredState is { } state)
-            {
-                foreach (var pair in state)
-                {
-                    text.Append(pair.Key).Append('=').AppendLine(pair.Value);
-                }
-            }
-
-            if (record.Exception is { } exception)
-            {
-                text.AppendLine(exception.ToString());
-            }
-        }
-
-        return text.ToString();
-    }
+    public string AllLogText() => global::DingGen.Tests.Shared.LogText.Of(Logs);
 
     public async ValueTask DisposeAsync()
     {

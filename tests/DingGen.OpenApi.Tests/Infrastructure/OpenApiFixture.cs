@@ -77,28 +77,7 @@ public sealed class OpenApiFixture : IAsyncDisposable
     }
 
     /// <summary>Every log record as text, including structured values and exceptions.</summary>
-    public string AllLogText()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var record in Logs.GetSnapshot())
-        {
-            text.AppendLine(record.Message);
-            if (record.StructuredState is { } state)
-            {
-                foreach (var pair in state)
-                {
-                    text.Append(pair.Key).Append('=').AppendLine(pair.Value);
-                }
-            }
-
-            if (record.Exception is { } exception)
-            {
-                text.AppendLine(exception.ToString());
-            }
-        }
-
-        return text.ToString();
-    }
+    public string AllLogText() => global::DingGen.Tests.Shared.LogText.Of(Logs);
 
     /// <summary>The paths the fake answered, with the errcode (or HTTP status when no DingTalk body), e.g. <c>/gettoken:0</c>.</summary>
     public string[] RequestLog() => Server.Requests.Select(static r => r.Path + ":" + (r.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "HTTP" + r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();

@@ -1,4 +1,3 @@
-using System.Text;
 using DingGen.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,28 +81,7 @@ public sealed class StreamHost : IAsyncDisposable
     }
 
     /// <summary>Every log record as text: message, structured values and exception.</summary>
-    public string AllLogText()
-    {
-        var text = new StringBuilder();
-        foreach (var record in Logs.GetSnapshot())
-        {
-            text.AppendLine(record.Message);
-            if (record.StructuredState is { } state)
-            {
-                foreach (var pair in state)
-                {
-                    text.Append(pair.Key).Append('=').AppendLine(pair.Value);
-                }
-            }
-
-            if (record.Exception is { } exception)
-            {
-                text.AppendLine(exception.ToString());
-            }
-        }
-
-        return text.ToString();
-    }
+    public string AllLogText() => global::DingGen.Tests.Shared.LogText.Of(Logs);
 
     public bool HasLog(string eventName) => Logs.GetSnapshot().Any(r => r.Id.Name == eventName);
 
