@@ -13,13 +13,14 @@ namespace DingGen.Inbox.Sqlite;
 /// The file is created with mode 0600 on Unix before SQLite opens it. Stored are the sealed envelope (signature, timestamp, nonce and
 /// ciphertext as DingTalk sent them), the dedup key, the event type, corp id and processing state; never a decrypted payload.
 /// </remarks>
-public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposable, IDisposable
+public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
     private const string Columns = "id, app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at, leased_until, completed_at, last_error";
 
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly List<PendingAdd> _pendingAdds = [];
     private readonly bool _createIfMissing;
     private readonly int _busyTimeoutMs;
     private SqliteConnection? _connection;
@@ -58,30 +59,112 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposa
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Group commit: concurrent adds are written by whichever caller holds the writer connection, all in one transaction and
+    /// one fsync, and each caller returns only after the transaction holding its entry committed. Under load this turns N
+    /// fsyncs into one without weakening "durable on return".
+    /// </remarks>
     public async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return await RunAsync(connection =>
+        var pending = new PendingAdd(entry);
+        lock (_pendingAdds)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
-                VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
-                ON CONFLICT (app, dedup_key) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$app", entry.AppName);
-            command.Parameters.AddWithValue("$key", entry.DedupKey);
-            command.Parameters.AddWithValue("$eventId", entry.EventId);
-            command.Parameters.AddWithValue("$eventType", entry.EventType);
-            command.Parameters.AddWithValue("$channel", (int)entry.Channel);
-            command.Parameters.AddWithValue("$corpId", (object?)entry.CorpId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$receivedAt", entry.ReceivedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$signature", entry.Envelope.Signature);
-            command.Parameters.AddWithValue("$timestamp", entry.Envelope.Timestamp);
-            command.Parameters.AddWithValue("$nonce", entry.Envelope.Nonce);
-            command.Parameters.AddWithValue("$encrypt", entry.Envelope.Encrypt);
-            return command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
-        }, cancellationToken).ConfigureAwait(false);
+            _pendingAdds.Add(pending);
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // An earlier holder of the lock may already have committed this entry with its own batch.
+            if (!pending.Result.Task.IsCompleted)
+            {
+                WriteBatch();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        return await pending.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every pending add in one transaction; called under <see cref="_lock"/>. Completes each add's task.</summary>
+    private void WriteBatch()
+    {
+        PendingAdd[] batch;
+        lock (_pendingAdds)
+        {
+            batch = [.. _pendingAdds];
+            _pendingAdds.Clear();
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _connection ??= Open();
+            var results = new DingInboxAddResult[batch.Length];
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
+                    VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
+                    ON CONFLICT (app, dedup_key) DO NOTHING
+                    """;
+                var app = command.Parameters.Add("$app", SqliteType.Text);
+                var key = command.Parameters.Add("$key", SqliteType.Text);
+                var eventId = command.Parameters.Add("$eventId", SqliteType.Text);
+                var eventType = command.Parameters.Add("$eventType", SqliteType.Text);
+                var channel = command.Parameters.Add("$channel", SqliteType.Integer);
+                var corpId = command.Parameters.Add("$corpId", SqliteType.Text);
+                var receivedAt = command.Parameters.Add("$receivedAt", SqliteType.Integer);
+                var signature = command.Parameters.Add("$signature", SqliteType.Text);
+                var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
+                var nonce = command.Parameters.Add("$nonce", SqliteType.Text);
+                var encrypt = command.Parameters.Add("$encrypt", SqliteType.Text);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var entry = batch[i].Entry;
+                    app.Value = entry.AppName;
+                    key.Value = entry.DedupKey;
+                    eventId.Value = entry.EventId;
+                    eventType.Value = entry.EventType;
+                    channel.Value = (int)entry.Channel;
+                    corpId.Value = (object?)entry.CorpId ?? DBNull.Value;
+                    receivedAt.Value = entry.ReceivedAt.ToUnixTimeMilliseconds();
+                    signature.Value = entry.Envelope.Signature;
+                    timestamp.Value = entry.Envelope.Timestamp;
+                    nonce.Value = entry.Envelope.Nonce;
+                    encrypt.Value = entry.Envelope.Encrypt;
+                    results[i] = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+                }
+
+                transaction.Commit();
+            }
+
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i].Result.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            if (ex is SqliteException)
+            {
+                // A broken connection (e.g. the file was replaced) is reopened on the next operation.
+                _connection?.Dispose();
+                _connection = null;
+            }
+
+            // Nothing of the batch is stored (the transaction rolled back): every caller sees the failure and answers non-success.
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(ex);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -146,6 +229,16 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposa
             return command.ExecuteNonQuery();
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    /// <remarks>One host process owns the embedded inbox, so at its start-up every lease on a pending entry is a dead process's.</remarks>
+    public async ValueTask<int> ReleaseStaleLeasesAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(static connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE dinggen_inbox SET leased_until = NULL WHERE state = 0 AND leased_until IS NOT NULL";
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
@@ -449,4 +542,12 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposa
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    /// <summary>An add waiting for the transaction that writes it.</summary>
+    private sealed class PendingAdd(DingInboxEntry entry)
+    {
+        public DingInboxEntry Entry { get; } = entry;
+
+        public TaskCompletionSource<DingInboxAddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

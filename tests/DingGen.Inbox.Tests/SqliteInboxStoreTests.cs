@@ -101,6 +101,38 @@ public sealed class SqliteInboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_restart_the_leases_of_the_dead_process_are_released_and_its_entries_are_due_at_once()
+    {
+        await _inbox.AddAsync(Entry("in-flight"));
+        await _inbox.AddAsync(Entry("waiting"));
+        await _inbox.AddAsync(Entry("finished"));
+        var claimed = await _inbox.ClaimAsync(3, T0, Lease);
+        await _inbox.CompleteAsync(claimed.Single(static r => r.Entry.EventId == "finished").Id, T0);
+        _inbox.Dispose();
+
+        // The process died holding two leases; a new one opens the same file.
+        using var restarted = new SqliteDingInbox(_dir.File("inbox.db"));
+        Assert.Empty(await restarted.ClaimAsync(10, T0.AddSeconds(1), Lease));
+        Assert.Equal(2, await restarted.ReleaseStaleLeasesAsync());
+
+        var again = await restarted.ClaimAsync(10, T0.AddSeconds(1), Lease);
+        Assert.Equal(["in-flight", "waiting"], again.Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
+        Assert.All(again, static r => Assert.Equal(2, r.Attempts));
+        Assert.Equal(DingInboxState.Done, (await restarted.GetAsync(claimed.Single(static r => r.Entry.EventId == "finished").Id))!.State);
+    }
+
+    [Fact]
+    public async Task Concurrent_adds_are_committed_together_and_each_gets_its_own_answer()
+    {
+        var adds = Enumerable.Range(0, 200).Select(i => _inbox.AddAsync(Entry("batch-" + (i % 100))).AsTask()).ToArray();
+        var results = await Task.WhenAll(adds);
+
+        Assert.Equal(100, results.Count(static r => r == DingInboxAddResult.Added));
+        Assert.Equal(100, results.Count(static r => r == DingInboxAddResult.Duplicate));
+        Assert.Equal(100, (await _inbox.ListAsync(null, 1_000)).Count);
+    }
+
+    [Fact]
     public async Task An_entry_received_in_the_future_of_the_claim_is_not_due()
     {
         await _inbox.AddAsync(Entry("later", receivedAt: T0.AddMinutes(1)));

@@ -45,4 +45,12 @@ internal static partial class DingInboxLog
     [LoggerMessage(EventId = 109, EventName = "InboxWorkerStopped", Level = LogLevel.Information,
         Message = "Inbox worker stopped after finishing {InFlight} in-flight entries.")]
     public static partial void WorkerStopped(ILogger logger, int inFlight);
+
+    [LoggerMessage(EventId = 110, EventName = "InboxStaleLeasesReleased", Level = LogLevel.Warning,
+        Message = "The durable inbox held {Count} entries claimed by a previous process that stopped without finishing them (a crash?); they run again now. Handlers may see them a second time: key side effects on DingEventContext.EventId.")]
+    public static partial void StaleLeasesReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 111, EventName = "InboxStaleLeasesNotReleased", Level = LogLevel.Warning,
+        Message = "Could not release the leases a previous process left in the durable inbox; those entries run again when their leases expire (Inbox:LeaseDuration).")]
+    public static partial void StaleLeasesNotReleased(ILogger logger, Exception exception);
 }

@@ -59,6 +59,7 @@ internal sealed class DingInboxWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        await ReleaseStaleLeasesAsync(stoppingToken).ConfigureAwait(false);
         var inFlight = new List<Task>(_options.MaxConcurrency);
         Task<bool>? signal = null;
         Task? poll = null;
@@ -282,4 +283,29 @@ internal sealed class DingInboxWorker : BackgroundService
     }
 
     private static string Describe(Exception exception) => exception.GetType().FullName + ": " + exception.Message;
+
+    /// <summary>
+    /// After a crash, entries the dead process had claimed are due again at once (not when their leases expire), for stores that
+    /// know every lease at start-up is stale (<see cref="IDingInboxRestartRecovery"/>). A failure is logged; lease expiry then applies.
+    /// </summary>
+    private async Task ReleaseStaleLeasesAsync(CancellationToken stoppingToken)
+    {
+        if (_inbox is not IDingInboxRestartRecovery recovery)
+        {
+            return;
+        }
+
+        try
+        {
+            var released = await recovery.ReleaseStaleLeasesAsync(stoppingToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                DingInboxLog.StaleLeasesReleased(_logger, released);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DingInboxLog.StaleLeasesNotReleased(_logger, ex);
+        }
+    }
 }

@@ -15,7 +15,8 @@ namespace DingGen;
 /// (also when done) until <see cref="PurgeDoneAsync"/> removes them, so a late redelivery is still recognised.</description></item>
 /// <item><description><see cref="ClaimAsync"/> hands each due entry to one caller at a time: it leases it until <c>now + leaseDuration</c>
 /// and increments its attempt count in the same atomic step (<c>SELECT … FOR UPDATE SKIP LOCKED</c> on PostgreSQL). An entry whose
-/// lease expired without <see cref="CompleteAsync"/> or <see cref="FailAsync"/> (its worker died) is due again.</description></item>
+/// lease expired without <see cref="CompleteAsync"/> or <see cref="FailAsync"/> (its worker died) is due again. A store one process owns
+/// may also implement <see cref="IDingInboxRestartRecovery"/> so a restarted host resumes those entries at once.</description></item>
 /// <item><description>It never stores or logs a decrypted payload: only the sealed envelope it is given.</description></item>
 /// </list>
 /// <para>Semantics are at-least-once: a worker that dies after a handler ran but before <see cref="CompleteAsync"/> leaves the entry
