@@ -25,7 +25,6 @@ internal sealed class DingCallbackEndpoint
     private readonly string _appName;
     private readonly IServiceProvider _services;
     private Dependencies? _dependencies;
-    private DingReplayGuard? _replayGuard;
 
     public DingCallbackEndpoint(string appName, IServiceProvider services)
     {
@@ -144,7 +143,7 @@ internal sealed class DingCallbackEndpoint
             }
 
             // 4b. Replay guard (opt-in), only for a verified request so that forgeries never enter its cache.
-            var replayGuard = _replayGuard ??= _services.GetRequiredService<DingReplayGuard>();
+            var replayGuard = deps.ReplayGuard;
             if (replayGuard.Check(app, signature, timestamp, out var replayMessage) is var replay and not DingReplayVerdict.Accepted)
             {
                 var (replayCode, replayReason) = replay == DingReplayVerdict.Replayed ? (DingCallbackErrorCode.ReplayRejected, "replay") : (DingCallbackErrorCode.TimestampRejected, "timestamp");
@@ -515,7 +514,10 @@ internal sealed class DingCallbackEndpoint
             Metrics = services.GetRequiredService<DingGenMetrics>();
             Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingGenLog.Category);
             Inbox = services.GetService<DingInboxWriter>();
+            ReplayGuard = services.GetRequiredService<DingReplayGuard>();
         }
+
+        public DingReplayGuard ReplayGuard { get; }
 
         /// <summary>The durable inbox, when some app turned it on.</summary>
         public DingInboxWriter? Inbox { get; }
