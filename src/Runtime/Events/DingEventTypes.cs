@@ -16,19 +16,19 @@ namespace DingGen;
 public static class DingEventTypes
 {
     /// <summary><c>check_url</c>: Test event DingTalk sends to validate a callback URL (answered by the endpoint).</summary>
-    [DingEventPayload(typeof(CheckUrlEvent))]
+    [DingEventPayload(typeof(CheckUrlEvent), Handshake = true)]
     public const string CheckUrl = "check_url";
 
     /// <summary><c>check_create_suite_url</c>: ISV: validation of the callback URL when a suite is created (answered by the endpoint).</summary>
-    [DingEventPayload(typeof(CheckUrlEvent))]
+    [DingEventPayload(typeof(CheckUrlEvent), Handshake = true)]
     public const string CheckCreateSuiteUrl = "check_create_suite_url";
 
     /// <summary><c>check_update_suite_url</c>: ISV: validation of a changed suite callback URL (answered by the endpoint).</summary>
-    [DingEventPayload(typeof(CheckUrlEvent))]
+    [DingEventPayload(typeof(CheckUrlEvent), Handshake = true)]
     public const string CheckUpdateSuiteUrl = "check_update_suite_url";
 
     /// <summary><c>check_suite_license_code</c>: ISV: license-code check (answered by the endpoint).</summary>
-    [DingEventPayload(typeof(CheckUrlEvent))]
+    [DingEventPayload(typeof(CheckUrlEvent), Handshake = true)]
     public const string CheckSuiteLicenseCode = "check_suite_license_code";
 
     /// <summary><c>user_add_org</c>: Employees were added to the organisation.</summary>
