@@ -118,7 +118,7 @@ public class CallbackCryptoBenchmarks
 
     [Benchmark]
     [BenchmarkCategory("Reply")]
-    public DingCallbackReply SuccessReply() => _crypto.CreateSuccessReply(Timestamp, Nonce);
+    public DingSealedMessage SuccessReply() => _crypto.CreateSuccessReply(Timestamp, Nonce);
 
     private static int Base64Length(int bytes) => (bytes + 2) / 3 * 4;
 

@@ -5,12 +5,12 @@ namespace ApprovalHost;
 
 /// <summary>
 /// Management commands of the approval host, run as the first argument instead of serving:
-/// <c>register &lt;url&gt;</c>, <c>status</c>, <c>unregister</c>, <c>replay-failed</c>. They use the same configuration as the host
+/// <c>register &lt;url&gt;</c>, <c>status</c>, <c>unregister</c>, <c>recover-failed</c>. They use the same configuration as the host
 /// (AppKey, AppSecret, Token, AesKey), so the tags registered with DingTalk are always the ones this build handles.
 /// </summary>
 internal static class Commands
 {
-    public static readonly string[] Names = ["register", "status", "unregister", "replay-failed"];
+    public static readonly string[] Names = ["register", "status", "unregister", "recover-failed"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0], StringComparer.Ordinal);
 
@@ -40,8 +40,8 @@ internal static class Commands
                     Console.WriteLine("Callback deleted: DingTalk stops pushing events to this app's URL.");
                     return 0;
                 default:
-                    var report = await app.Services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
-                    PrintReplay(report);
+                    var report = await app.Services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+                    PrintRecovery(report);
                     return report.Succeeded ? 0 : 1;
             }
         }
@@ -98,12 +98,12 @@ internal static class Commands
         Console.WriteLine(inStep ? "In step: the registered tags are exactly the handled ones." : "Out of step: run 'register <url>' to sync the registration with the handlers.");
     }
 
-    /// <summary>Prints one line per replayed failed event.</summary>
-    public static void PrintReplay(DingReplayReport report)
+    /// <summary>Prints one line per recovered failed event.</summary>
+    public static void PrintRecovery(DingRecoveryReport report)
     {
         if (report.Entries.Count == 0)
         {
-            Console.WriteLine("No failed deliveries to replay.");
+            Console.WriteLine("No failed deliveries to recovery.");
             return;
         }
 
@@ -112,13 +112,13 @@ internal static class Commands
             var time = entry.EventTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             var detail = entry.Outcome switch
             {
-                DingReplayOutcome.Failed => $" ({string.Join(", ", entry.FailedHandlers)}: {entry.Error})",
-                DingReplayOutcome.InvalidEntry => $" ({entry.Error})",
+                DingRecoveryOutcome.Failed => $" ({string.Join(", ", entry.FailedHandlers)}: {entry.Error})",
+                DingRecoveryOutcome.InvalidEntry => $" ({entry.Error})",
                 _ => string.Empty,
             };
             Console.WriteLine($"  {entry.Tag,-24} {time}  {entry.Outcome}{detail}");
         }
 
-        Console.WriteLine($"{report.Entries.Count} failed deliver{(report.Entries.Count == 1 ? "y" : "ies")}: {report.Count(DingReplayOutcome.Handled)} handled, {report.Count(DingReplayOutcome.SkippedAlreadyReplayed)} already replayed, {report.Count(DingReplayOutcome.Failed)} failed, {report.Count(DingReplayOutcome.Enqueued) + report.Count(DingReplayOutcome.AlreadyInInbox)} handed to the durable inbox.");
+        Console.WriteLine($"{report.Entries.Count} failed deliver{(report.Entries.Count == 1 ? "y" : "ies")}: {report.Count(DingRecoveryOutcome.Handled)} handled, {report.Count(DingRecoveryOutcome.SkippedAlreadyRecovered)} already recovered, {report.Count(DingRecoveryOutcome.Failed)} failed, {report.Count(DingRecoveryOutcome.Enqueued) + report.Count(DingRecoveryOutcome.AlreadyInInbox)} handed to the durable inbox.");
     }
 }

@@ -6,7 +6,7 @@ namespace ApprovalHost;
 /// <summary>
 /// Approval events: a finished, agreed approval becomes a work order, titled and attributed from the approval itself, read
 /// through DingTalk's server API (<c>topapi/processinstance/get</c>). When that read fails the handler throws, the host
-/// answers 500, and DingTalk redelivers (or, after its retries, lists the event for <c>replay-failed</c>).
+/// answers 500, and DingTalk redelivers (or, after its retries, lists the event for <c>recover-failed</c>).
 /// </summary>
 public sealed partial class ApprovalHandlers(DingTalkClient dingtalk, IWorkOrderStore workOrders, ActivityJournal journal, ILogger<ApprovalHandlers> log)
 {
@@ -19,7 +19,7 @@ public sealed partial class ApprovalHandlers(DingTalkClient dingtalk, IWorkOrder
             var approval = await dingtalk.GetProcessInstanceAsync(e.ProcessInstanceId, cancellationToken);
             var title = approval.Title ?? e.Title ?? "(untitled)";
             var order = workOrders.OpenForApproval(e.ProcessInstanceId, title, approval.OriginatorUserId ?? e.StaffId ?? "(unknown)", out var created);
-            var via = context.Channel == DingDeliveryChannel.Replay ? " (replayed)" : string.Empty;
+            var via = context.Channel == DingDeliveryChannel.Recovery ? " (recovered)" : string.Empty;
             if (created)
             {
                 LogWorkOrderOpened(order.Number, instance, context.EventId, approval.Status);

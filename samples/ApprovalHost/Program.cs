@@ -5,7 +5,7 @@ using DingGen;
 // Keys come from configuration (appsettings.Development.json for development, environment variables such as
 // DingGen__Token / DingGen__AesKey / DingGen__AppKey in production).
 // `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
-// `register <url>`, `status`, `unregister` and `replay-failed` manage the callback registration (see Commands.cs).
+// `register <url>`, `status`, `unregister` and `recover-failed` manage the callback registration (see Commands.cs).
 // `--simulate-stream` runs the host in stream mode against an in-process fake gateway (see StreamSimulation.cs).
 if (args.Contains(StreamSimulation.Flag, StringComparer.Ordinal))
 {
@@ -20,7 +20,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 });
 
 await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
-StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventReplay(), builder.Configuration);
+StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery(), builder.Configuration);
 builder.Services.AddDingEventHandlers();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();

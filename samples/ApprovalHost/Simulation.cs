@@ -12,8 +12,8 @@ namespace ApprovalHost;
 /// <c>--simulate</c>: starts a fake DingTalk server API on loopback and points the host's <see cref="DingTalkClient"/> at it,
 /// registers the callback with the run-time union of handled tags (a real <c>check_url</c> handshake against this host,
 /// encrypted with the CorpId as owner key), fires a realistic sequence of encrypted, signed callbacks at this host over
-/// HTTP exactly as DingTalk would, lets one delivery fail through DingTalk's retries onto the failed list, and replays it
-/// (handled), then replays again (skipped). Prints one line per step and returns 0 only when everything is what DingTalk
+/// HTTP exactly as DingTalk would, lets one delivery fail through DingTalk's retries onto the failed list, and recovers it
+/// (handled), then recovers again (skipped). Prints one line per step and returns 0 only when everything is what DingTalk
 /// expects. Needs nothing beyond loopback.
 /// </summary>
 internal static class Simulation
@@ -26,13 +26,13 @@ internal static class Simulation
     /// <summary>The failing delivery: an approval whose details cannot be read yet, so every attempt fails.</summary>
     private static readonly string LatePayload = $$"""{"EventType":"bpms_instance_change","processInstanceId":"{{LateInstance}}","finishTime":1719811000000,"corpId":"{{CorpId}}","title":"赵六提交的采购申请","type":"finish","result":"agree","createTime":1719810500000,"staffId":"0437261958473620","processCode":"PROC-9E8D7C6B-5A49-4382-A716-0F1E2D3C4B5A"}""";
 
-    /// <summary>The throw-away replay store of this run, deleted at the end.</summary>
-    private static string? _replayStorePath;
+    /// <summary>The throw-away recovery store of this run, deleted at the end.</summary>
+    private static string? _recoveryStorePath;
 
     /// <summary>
     /// Starts the fake DingTalk server with the app's dev credentials and points the host at it: <c>DingGen:OpenApi:BaseAddress</c>,
     /// <c>DingGen:OwnerKey</c> = the fake enterprise's CorpId (callbacks registered through the API are encrypted with it), and a
-    /// throw-away replay store.
+    /// throw-away recovery store.
     /// </summary>
     public static async Task<FakeDingTalkServer> StartFakeDingTalkAsync(ConfigurationManager configuration)
     {
@@ -42,13 +42,13 @@ internal static class Simulation
             AppSecret = configuration["DingGen:AppSecret"] ?? throw new InvalidOperationException("DingGen:AppSecret is missing from appsettings.Development.json."),
             CorpId = CorpId,
         });
-        _replayStorePath = Path.Combine(Path.GetTempPath(), $"approvalhost-replayed-{Guid.NewGuid():N}.jsonl");
+        _recoveryStorePath = Path.Combine(Path.GetTempPath(), $"approvalhost-recovered-{Guid.NewGuid():N}.jsonl");
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["DingGen:OpenApi:BaseAddress"] = server.BaseAddress.ToString(),
             ["DingGen:OpenApi:RetryBaseDelay"] = "00:00:00.010",
             ["DingGen:OwnerKey"] = CorpId,
-            ["DingGen:Replay:StorePath"] = _replayStorePath,
+            ["DingGen:Recovery:StorePath"] = _recoveryStorePath,
 
             // The failing delivery below logs a handler error per attempt; its summary line says what happened.
             ["Logging:LogLevel:DingGen"] = "Critical",
@@ -82,9 +82,9 @@ internal static class Simulation
         }
         finally
         {
-            if (_replayStorePath is not null)
+            if (_recoveryStorePath is not null)
             {
-                File.Delete(_replayStorePath);
+                File.Delete(_recoveryStorePath);
             }
         }
     }
@@ -140,7 +140,7 @@ internal static class Simulation
 
         // A delivery that fails: DingTalk pushes the approval before its details can be read (processinstance/get answers
         // "审批实例不存在"), so the handler throws on every attempt; DingTalk retries (10 s, then 30 s; compressed here) and then
-        // lists the event as failed. Once the approval can be read, the replay handles it; a second replay skips it.
+        // lists the event as failed. Once the approval can be read, the recovery handles it; a second recovery skips it.
         Console.WriteLine();
         var failing = new DingTalkSimulator(options.Token!, options.AesKey!, simulator.OwnerKey) { FailedEventSink = f => dingtalkServer.EnqueueFailedEventJson(f.ToFailedListEntryJson()) };
         var lateDelivery = await failing.DeliverAsync(httpClient, CallbackPath, LatePayload, new DingTalkDeliveryOptions
@@ -151,33 +151,33 @@ internal static class Simulation
         Console.WriteLine($"[{Script.Length + 1,2}] {"bpms_instance_change (not readable yet)",-36} -> {string.Join(", ", lateDelivery.Attempts.Select(a => a.StatusCode is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"))} after DingTalk's retries -> {(lateDelivery.WentToFailedList ? "on DingTalk's failed list" : "delivered")}");
 
         dingtalkServer.AddProcessInstance(LateInstance, ApprovalJson(LateInstance, "赵六提交的采购申请", "0437261958473620"));
-        var replayer = app.Services.GetRequiredService<DingFailedEventReplayer>();
+        var recovery = app.Services.GetRequiredService<DingFailedEventRecovery>();
         var journalBefore = journal.Count;
-        Console.WriteLine("replay-failed:");
-        var first = await replayer.ReplayAsync();
-        Commands.PrintReplay(first);
+        Console.WriteLine("recover-failed:");
+        var first = await recovery.RecoverAsync();
+        Commands.PrintRecovery(first);
         foreach (var line in journal.Since(journalBefore))
         {
             Console.WriteLine($"  | {line}");
         }
 
-        // DingTalk documents no acknowledgement: the same entry may be listed again. The replay store skips it.
+        // DingTalk documents no acknowledgement: the same entry may be listed again. The recovery store skips it.
         foreach (var failed in failing.FailedEvents)
         {
             dingtalkServer.EnqueueFailedEventJson(failed.ToFailedListEntryJson());
         }
 
-        Console.WriteLine("replay-failed (again):");
-        var second = await replayer.ReplayAsync();
-        Commands.PrintReplay(second);
-        var replayed = lateDelivery.WentToFailedList
-            && first.Entries.Count == 1 && first.Entries[0].Outcome == DingReplayOutcome.Handled
-            && second.Entries.Count == 1 && second.Entries[0].Outcome == DingReplayOutcome.SkippedAlreadyReplayed;
+        Console.WriteLine("recover-failed (again):");
+        var second = await recovery.RecoverAsync();
+        Commands.PrintRecovery(second);
+        var recovered = lateDelivery.WentToFailedList
+            && first.Entries.Count == 1 && first.Entries[0].Outcome == DingRecoveryOutcome.Handled
+            && second.Entries.Count == 1 && second.Entries[0].Outcome == DingRecoveryOutcome.SkippedAlreadyRecovered;
 
         var orders = app.Services.GetRequiredService<IWorkOrderStore>().All;
         Console.WriteLine();
-        Console.WriteLine($"{Script.Length} deliveries, {asExpected} answered as DingTalk expects; registration {(synced ? "in step" : "NOT in step")}; failed-event replay {(replayed ? "handled once, then skipped" : "NOT as expected")}; {orders.Count} work order(s) open: {string.Join(", ", orders.Select(o => $"{o.Number} ({o.Title})"))}");
-        return asExpected == Script.Length && synced && replayed ? 0 : 1;
+        Console.WriteLine($"{Script.Length} deliveries, {asExpected} answered as DingTalk expects; registration {(synced ? "in step" : "NOT in step")}; failed-event recovery {(recovered ? "handled once, then skipped" : "NOT as expected")}; {orders.Count} work order(s) open: {string.Join(", ", orders.Select(o => $"{o.Number} ({o.Title})"))}");
+        return asExpected == Script.Length && synced && recovered ? 0 : 1;
     }
 
     private static string ApprovalJson(string id, string title, string originator) =>

@@ -526,7 +526,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                     Channel = (DingDeliveryChannel)reader.GetInt32(5),
                     CorpId = reader.IsDBNull(6) ? null : reader.GetString(6),
                     ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-                    Envelope = new DingSealedEnvelope(reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11)),
+                    Envelope = new DingSealedMessage(reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11)),
                 },
                 State = (DingInboxState)reader.GetInt32(12),
                 Attempts = reader.GetInt32(13),

@@ -23,9 +23,9 @@ public sealed class EncryptCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Stderr);
         var reply = ParseReply(result);
-        Assert.Equal(v.Text("timestamp"), reply.TimeStamp);
+        Assert.Equal(v.Text("timestamp"), reply.Timestamp);
         Assert.Equal(v.Text("nonce"), reply.Nonce);
-        Assert.Equal(CliVectors.ReferenceSignature(v.Text("token"), v.Text("timestamp"), v.Text("nonce"), reply.Encrypt), reply.MsgSignature);
+        Assert.Equal(CliVectors.ReferenceSignature(v.Text("token"), v.Text("timestamp"), v.Text("nonce"), reply.Encrypt), reply.Signature);
         var (message, ownerKey) = CliVectors.ReferenceDecrypt(v.Text("aesKey"), reply.Encrypt);
         Assert.Equal(Encoding.UTF8.GetBytes(v.Text("plaintext")), message);
         Assert.Equal(v.Text("ownerKey"), ownerKey);
@@ -47,7 +47,7 @@ public sealed class EncryptCommandTests
 
         var reply = ParseReply(result);
         var crypto = new DingCallbackCrypto(Token, AesKey, AppKey);
-        Assert.Equal("success"u8.ToArray(), crypto.Decrypt(reply.MsgSignature, reply.TimeStamp, reply.Nonce, reply.Encrypt));
+        Assert.Equal("success"u8.ToArray(), crypto.Decrypt(reply.Signature, reply.Timestamp, reply.Nonce, reply.Encrypt));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class EncryptCommandTests
         Assert.Equal(message, CliVectors.ReferenceDecrypt(AesKey, reply.Encrypt).Message);
 
         var decrypted = CliHarness.Run("decrypt", "--token", Token, "--aes-key", AesKey, "--app-key", AppKey,
-            "--timestamp", reply.TimeStamp, "--nonce", reply.Nonce, "--signature", reply.MsgSignature, "--encrypt", reply.Encrypt);
+            "--timestamp", reply.Timestamp, "--nonce", reply.Nonce, "--signature", reply.Signature, "--encrypt", reply.Encrypt);
         Assert.Equal(0, decrypted.ExitCode);
         Assert.Equal([.. message, (byte)'\n'], decrypted.Stdout);
     }
@@ -101,13 +101,13 @@ public sealed class EncryptCommandTests
         var first = ParseReply(CliHarness.Run("encrypt", "--token", Token, "--aes-key", AesKey, "--app-key", AppKey, "--plaintext", "success"));
         var second = ParseReply(CliHarness.Run("encrypt", "--token", Token, "--aes-key", AesKey, "--app-key", AppKey, "--plaintext", "success"));
 
-        Assert.Equal(CliHarness.Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), first.TimeStamp);
-        Assert.Equal("1717034400123", first.TimeStamp);
+        Assert.Equal(CliHarness.Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), first.Timestamp);
+        Assert.Equal("1717034400123", first.Timestamp);
         Assert.Matches("^[A-Za-z0-9]{8}$", first.Nonce);
         Assert.Matches("^[A-Za-z0-9]{8}$", second.Nonce);
         Assert.NotEqual(first.Nonce, second.Nonce);
         Assert.NotEqual(first.Encrypt, second.Encrypt);
-        Assert.Equal(CliVectors.ReferenceSignature(Token, first.TimeStamp, first.Nonce, first.Encrypt), first.MsgSignature);
+        Assert.Equal(CliVectors.ReferenceSignature(Token, first.Timestamp, first.Nonce, first.Encrypt), first.Signature);
     }
 
     [Theory]
@@ -132,12 +132,12 @@ public sealed class EncryptCommandTests
         Assert.StartsWith("error 900004: ", result.Stderr, StringComparison.Ordinal);
     }
 
-    private static DingCallbackReply ParseReply(CliResult result)
+    private static DingSealedMessage ParseReply(CliResult result)
     {
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
-        return new DingCallbackReply(
+        return new DingSealedMessage(
             root.GetProperty("msg_signature").GetString()!,
             root.GetProperty("timeStamp").GetString()!,
             root.GetProperty("nonce").GetString()!,

@@ -24,7 +24,7 @@ public sealed class KeygenCommandTests
 
         var crypto = new DingCallbackCrypto(first.Token, first.AesKey, "dingowner");
         var reply = crypto.CreateSuccessReply("1717034400123", "nonce123");
-        Assert.Equal("success"u8.ToArray(), crypto.Decrypt(reply.MsgSignature, reply.TimeStamp, reply.Nonce, reply.Encrypt));
+        Assert.Equal("success"u8.ToArray(), crypto.Decrypt(reply.Signature, reply.Timestamp, reply.Nonce, reply.Encrypt));
     }
 
     [Theory]

@@ -159,7 +159,7 @@ public sealed class CallbackStatusTests
         var simulator = host.Simulator();
         var timestamp = "1717034400123";
         var nonce = "bR4kWm9Z";
-        var callback = new Testing.DingTalkCallback(IndependentCrypto.Sign(TestKeys.Token, timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+        var callback = new DingSealedMessage(IndependentCrypto.Sign(TestKeys.Token, timestamp, nonce, encrypt), timestamp, nonce, encrypt);
         using var request = simulator.CreateRequest(TestKeys.Path, callback);
 
         var result = await simulator.SendAsync(host.Client, request);

@@ -120,9 +120,7 @@ public sealed class ObservabilityTests
         await using var host = await CallbackHost.StartAsync(dispatcher: dispatcher);
         var meterFactory = host.Services.GetRequiredService<IMeterFactory>();
         using var received = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callbacks.received");
-        using var handled = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callbacks.handled");
-        using var unhandled = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callbacks.unhandled");
-        using var failed = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callbacks.failed");
+        using var deliveries = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.deliveries");
         using var rejected = new MetricCollector<long>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callbacks.rejected");
         using var duration = new MetricCollector<double>(meterFactory, DingGenDiagnostics.MeterName, "dinggen.callback.duration");
         var simulator = host.Simulator();
@@ -133,11 +131,14 @@ public sealed class ObservabilityTests
         await host.Simulator(token: "badtoken").PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org"));
 
         Assert.Equal(4, received.GetMeasurementSnapshot().EvaluateAsCounter());
-        var handledMeasurement = Assert.Single(handled.GetMeasurementSnapshot());
+        // One shared instrument for every channel: the outcome and the channel are tags.
+        var delivered = deliveries.GetMeasurementSnapshot();
+        Assert.All(delivered, m => Assert.Equal("http_push", m.Tags["dinggen.channel"]));
+        var handledMeasurement = Assert.Single(delivered, m => (string?)m.Tags["dinggen.outcome"] == "handled");
         Assert.Equal("bpms_instance_change", handledMeasurement.Tags["dinggen.event_type"]);
         Assert.Equal("default", handledMeasurement.Tags["dinggen.app"]);
-        Assert.Equal(1, unhandled.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.Equal(1, failed.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(1, delivered.Count(m => (string?)m.Tags["dinggen.outcome"] == "unhandled"));
+        Assert.Equal(1, delivered.Count(m => (string?)m.Tags["dinggen.outcome"] == "failed"));
         Assert.Equal("signature", Assert.Single(rejected.GetMeasurementSnapshot()).Tags["dinggen.reason"]);
         Assert.Equal(
             ["failed", "handled", "rejected", "unhandled"],

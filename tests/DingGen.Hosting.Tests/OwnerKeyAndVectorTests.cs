@@ -11,7 +11,7 @@ public sealed class OwnerKeyAndVectorTests
     private const int Timeout = 60_000;
     private const string Placeholder = DingGenOptions.SuiteCreationPlaceholderOwnerKey;
 
-    private static DingTalkCallback AsCallback(JsonElement vector) =>
+    private static DingSealedMessage AsCallback(JsonElement vector) =>
         new(CryptoVectors.Text(vector, "signature"), CryptoVectors.Text(vector, "timestamp"), CryptoVectors.Text(vector, "nonce"), CryptoVectors.Text(vector, "encrypt"));
 
     private static Dictionary<string, string?> SettingsFor(JsonElement vector, string appKey, string? ownerKey = null, bool placeholder = false)

@@ -32,18 +32,18 @@ public sealed class ReplayGuardTests
     private static Task<CallbackHost> StartAsync(FakeTimeProvider clock, Dictionary<string, string?> settings, TestDispatcher? dispatcher = null) =>
         CallbackHost.StartAsync(settings, dispatcher, configureServices: b => b.Services.AddSingleton<TimeProvider>(clock));
 
-    private static async Task<DingTalkDeliveryResult> SendAsync(CallbackHost host, DingTalkCallback callback)
+    private static async Task<DingTalkDeliveryResult> SendAsync(CallbackHost host, DingSealedMessage callback)
     {
         var simulator = host.Simulator();
         using var request = simulator.CreateRequest(TestKeys.Path, callback);
         return await simulator.SendAsync(host.Client, request);
     }
 
-    private static DingTalkCallback Sign(string timestamp, string nonce, string payload)
+    private static DingSealedMessage Sign(string timestamp, string nonce, string payload)
     {
         var crypto = new DingCallbackCrypto(TestKeys.Token, TestKeys.AesKey, TestKeys.AppKey);
         var encrypt = crypto.Encrypt(Encoding.UTF8.GetBytes(payload));
-        return new DingTalkCallback(crypto.ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+        return new DingSealedMessage(crypto.ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
     }
 
     [Fact(Timeout = Timeout)]
@@ -162,7 +162,7 @@ public sealed class ReplayGuardTests
         // "1717034400" + "9235abcdefg" sign identically, and both timestamps are within the tolerance.
         var clock = new FakeTimeProvider(Now);
         await using var host = await StartAsync(clock, GuardOn());
-        DingTalkCallback original;
+        DingSealedMessage original;
         do
         {
             original = Sign("1717034400923", "5abcdefg", TestKeys.Event("bpms_instance_change"));

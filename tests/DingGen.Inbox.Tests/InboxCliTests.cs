@@ -55,7 +55,7 @@ public sealed class InboxCliTests : IDisposable
                 EventId = id,
                 CorpId = "dingcorp0001",
                 ReceivedAt = T0,
-                Envelope = DingInboxSealing.Seal(crypto, payload, _time),
+                Envelope = crypto.Seal(payload, _time),
             });
         }
 

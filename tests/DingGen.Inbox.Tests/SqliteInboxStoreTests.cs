@@ -30,7 +30,7 @@ public sealed class SqliteInboxStoreTests : IDisposable
         EventId = eventId,
         CorpId = "dingcorp0001",
         ReceivedAt = receivedAt ?? T0,
-        Envelope = new DingSealedEnvelope("sig-" + eventId, "1717034400000", "nonce123", "ENCRYPTED-" + eventId),
+        Envelope = new DingSealedMessage("sig-" + eventId, "1717034400000", "nonce123", "ENCRYPTED-" + eventId),
     };
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class SqliteInboxStoreTests : IDisposable
         Assert.Equal("e1", record.Entry.EventId);
         Assert.Equal("dingcorp0001", record.Entry.CorpId);
         Assert.Equal(T0, record.Entry.ReceivedAt);
-        Assert.Equal(new DingSealedEnvelope("sig-e1", "1717034400000", "nonce123", "ENCRYPTED-e1"), record.Entry.Envelope);
+        Assert.Equal(new DingSealedMessage("sig-e1", "1717034400000", "nonce123", "ENCRYPTED-e1"), record.Entry.Envelope);
         Assert.Equal(record.Id, (await _inbox.GetAsync(record.Id))!.Id);
         Assert.Null(await _inbox.GetAsync(record.Id + 100));
     }

@@ -47,12 +47,13 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal(DingInboxState.Pending, afterFirst.State);
         Assert.Equal("Tests.ApprovalHandlers.OnInstanceChange: System.InvalidOperationException: downstream unavailable", afterFirst.LastError);
         var firstDelay = afterFirst.NextAttemptAt!.Value - _time.GetUtcNow();
-        Assert.InRange(firstDelay, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(12));
+        // DingBackoff: the first window is InitialRetryDelay (10 s); the wait lies in its upper half.
+        Assert.InRange(firstDelay, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
 
         await AdvanceUntilAsync(async () => (await host.AllAsync())[0].Attempts == 2 && (await host.AllAsync())[0].LeasedUntil is null, "the second failure");
         var afterSecond = (await host.AllAsync())[0];
         var secondDelay = afterSecond.NextAttemptAt!.Value - _time.GetUtcNow();
-        Assert.InRange(secondDelay, TimeSpan.FromSeconds(16) - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(24));
+        Assert.InRange(secondDelay, TimeSpan.FromSeconds(10) - TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
 
         await AdvanceUntilAsync(async () => (await host.AllAsync())[0].State == DingInboxState.Done, "success on the third attempt");
         Assert.Equal([1, 2, 3], dispatcher.HandlerRuns.Select(static r => r.DeliveryAttempt!.Value));
@@ -67,7 +68,7 @@ public sealed class WorkerTests : IDisposable
         dispatcher.Handler = static _ => throw new TimeoutException("approval service timed out");
         await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxAttempts", "3")]);
         using var deadLettered = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.inbox.dead_lettered");
-        using var attempts = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.inbox.attempts");
+        using var attempts = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.deliveries");
 
         Assert.True((await host.Simulator(time: _time).PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org", "evt-dead"))).IsSuccessReply);
         await AdvanceUntilAsync(async () => (await host.AllAsync())[0].State == DingInboxState.Dead, "the dead letter");
@@ -83,7 +84,7 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal(3, dispatcher.HandlerRuns.Count);
 
         Assert.Equal(1, deadLettered.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.Equal(3, attempts.GetMeasurementSnapshot().Where(static m => (string?)m.Tags["dinggen.outcome"] == "failed").Sum(static m => m.Value));
+        Assert.Equal(3, attempts.GetMeasurementSnapshot().Where(static m => (string?)m.Tags["dinggen.outcome"] == "failed" && (string?)m.Tags["dinggen.channel"] == "inbox").Sum(static m => m.Value));
         var log = host.AllLogText();
         Assert.Contains("moved to the dead-letter state", log);
         Assert.DoesNotContain(TestKeys.PlaintextMarker, log);
@@ -170,15 +171,16 @@ public sealed class WorkerTests : IDisposable
         using var provider = services.BuildServiceProvider();
         var worker = provider.GetRequiredService<DingInboxWorker>();
 
+        // DingBackoff: the window doubles from InitialRetryDelay (10 s) up to MaxRetryDelay (10 min); the wait lies in its upper half.
         worker.Jitter = static () => 0.5;
-        Assert.Equal(TimeSpan.FromSeconds(10), worker.RetryDelay(1));
-        Assert.Equal(TimeSpan.FromSeconds(20), worker.RetryDelay(2));
-        Assert.Equal(TimeSpan.FromSeconds(40), worker.RetryDelay(3));
-        Assert.Equal(TimeSpan.FromMinutes(10), worker.RetryDelay(20));
+        Assert.Equal(TimeSpan.FromSeconds(7.5), worker.RetryDelay(1));
+        Assert.Equal(TimeSpan.FromSeconds(15), worker.RetryDelay(2));
+        Assert.Equal(TimeSpan.FromSeconds(30), worker.RetryDelay(3));
+        Assert.Equal(TimeSpan.FromMinutes(7.5), worker.RetryDelay(20));
         worker.Jitter = static () => 0.0;
-        Assert.Equal(TimeSpan.FromSeconds(16), worker.RetryDelay(2));
+        Assert.Equal(TimeSpan.FromSeconds(10), worker.RetryDelay(2));
         worker.Jitter = static () => 0.999999;
-        Assert.InRange(worker.RetryDelay(2), TimeSpan.FromSeconds(23.9), TimeSpan.FromSeconds(24));
-        Assert.Equal(TimeSpan.FromMinutes(10), worker.RetryDelay(30));
+        Assert.InRange(worker.RetryDelay(2), TimeSpan.FromSeconds(19.9), TimeSpan.FromSeconds(20));
+        Assert.InRange(worker.RetryDelay(30), TimeSpan.FromMinutes(9.99), TimeSpan.FromMinutes(10));
     }
 }

@@ -75,7 +75,7 @@ public sealed class StreamDeliveryTests
         Assert.True(later.Sequence < success.Sequence);
         Assert.True(dispatcher.Runs.Count >= 2);
         Assert.All(dispatcher.Runs, r => Assert.Equal("evt-later", r.Context.EventId));
-        var failure = host.Logs.GetSnapshot().Single(r => r.Id.Name == "StreamHandlerFailed");
+        var failure = host.Logs.GetSnapshot().Single(r => r.Id.Name == "HandlerFailed");
         Assert.Contains(StreamTestDispatcher.HandlerName, failure.Message, StringComparison.Ordinal);
         Assert.Contains("LATER", failure.Message, StringComparison.Ordinal);
     }
@@ -182,7 +182,7 @@ public sealed class StreamDeliveryTests
         await using var gateway = await FakeStreamGateway.StartAsync(StreamHost.GatewayOptions());
         var dispatcher = new StreamTestDispatcher("user_add_org");
         await using var host = await StreamHost.StartAsync(gateway, dispatcher);
-        using var unhandled = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.stream.unhandled");
+        using var deliveries = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.deliveries");
         using var acks = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), DingGenDiagnostics.MeterName, "dinggen.stream.acks");
 
         var messageId = await gateway.SendEventAsync("calendar_event_change", """{"eventId":"x"}""", eventId: "evt-unhandled");
@@ -190,9 +190,11 @@ public sealed class StreamDeliveryTests
 
         Assert.Equal("SUCCESS", ack.Status);
         Assert.Empty(dispatcher.Runs);
-        Assert.Equal(1, unhandled.GetMeasurementSnapshot().Sum(static m => m.Value));
+        var unhandled = Assert.Single(deliveries.GetMeasurementSnapshot());
+        Assert.Equal("unhandled", unhandled.Tags["dinggen.outcome"]);
+        Assert.Equal("stream", unhandled.Tags["dinggen.channel"]);
         Assert.Contains(acks.GetMeasurementSnapshot(), m => m.Value == 1 && Equals(m.Tags["dinggen.status"], "SUCCESS"));
-        var log = host.Logs.GetSnapshot().Single(r => r.Id.Name == "StreamEventUnhandled");
+        var log = host.Logs.GetSnapshot().Single(r => r.Id.Name == "DeliveryUnhandled");
         Assert.Contains("calendar_event_change", log.Message, StringComparison.Ordinal);
     }
 

@@ -294,9 +294,9 @@ internal sealed class CallbackFailedCommand : CallbackCommand
         Usage: dinggen callback failed [--app-key A] [--app-secret S] [--base-url U] [--json]
 
         Lists the events DingTalk could not deliver (get_call_back_failed_result, every page): tag, event time, corp id and
-        the shape of the entry. With --json each entry is printed raw together with the push payload the replay would
-        dispatch. DingTalk does not say whether listing consumes the entries: keep the --json output, and replay with
-        the host (DingFailedEventReplayer) rather than only listing.
+        the shape of the entry. With --json each entry is printed raw together with the push payload the recovery would
+        dispatch. DingTalk does not say whether listing consumes the entries: keep the --json output, and recovery with
+        the host (DingFailedEventRecovery) rather than only listing.
 
         Options:
         {CredentialsHelp}
@@ -305,7 +305,7 @@ internal sealed class CallbackFailedCommand : CallbackCommand
     protected override async Task<int> RunAsync(DingTalkClient client, ParsedArguments args, CliIO io, bool json)
     {
         var entries = new List<FailedEntryOutput>();
-        var seen = new HashSet<DingReplayKey>();
+        var seen = new HashSet<DingRecoveryKey>();
         var pages = 0;
         while (pages < MaxPages)
         {
@@ -314,7 +314,7 @@ internal sealed class CallbackFailedCommand : CallbackCommand
             var fresh = 0;
             foreach (var failed in page.Events)
             {
-                if (seen.Add(DingReplayKey.For(failed)))
+                if (seen.Add(DingRecoveryKey.For(failed)))
                 {
                     fresh++;
                     entries.Add(Describe(failed));

@@ -66,11 +66,11 @@ internal sealed class EncryptCommand : Command
             ?? io.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var nonce = args.Optional("--nonce") ?? DingCallbackCrypto.CreateNonce(NonceLength);
 
-        var reply = crypto.CreateReply(message, timestamp, nonce);
+        var reply = crypto.Seal(message, timestamp, nonce);
 
         using (var writer = new Utf8JsonWriter(io.Stdout, WriterOptions))
         {
-            reply.WriteTo(writer);
+            reply.WriteReplyTo(writer);
         }
 
         io.Stdout.WriteByte((byte)'\n');

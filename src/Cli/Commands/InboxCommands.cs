@@ -61,7 +61,7 @@ internal abstract class InboxCommand : Command
     {
         DingDeliveryChannel.HttpPush => "http_push",
         DingDeliveryChannel.Stream => "stream",
-        _ => "replay",
+        _ => "recovery",
     };
 
     protected static string Time(DateTimeOffset? value) => value?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "-";
@@ -296,7 +296,7 @@ internal sealed class InboxShowCommand : InboxCommand
         {
             var crypto = new DingCallbackCrypto(token!, aesKey!, appKey!);
             var envelope = record.Entry.Envelope;
-            var code = crypto.TryDecrypt(envelope.Signature, envelope.Timestamp, envelope.Nonce, envelope.Encrypt, out payload);
+            var code = crypto.Open(envelope, out payload);
             if (code != DingCryptoErrorCode.None)
             {
                 return io.CryptoError(code);

@@ -262,11 +262,11 @@ public sealed class DingCallbackCrypto
     }
 
     /// <summary>
-    /// Encrypts and signs <paramref name="message"/> as a reply body
-    /// <c>{"msg_signature","timeStamp","nonce","encrypt"}</c>.
+    /// Encrypts <paramref name="message"/> and signs it with <paramref name="timestamp"/> and <paramref name="nonce"/>: the one seal
+    /// operation behind the reply, the inbox's sealed entries and the simulator's callbacks.
     /// </summary>
     /// <exception cref="DingCryptoException"><paramref name="timestamp"/> (900002) or <paramref name="nonce"/> (900003) is empty.</exception>
-    public DingCallbackReply CreateReply(ReadOnlySpan<byte> message, string timestamp, string nonce)
+    public DingSealedMessage Seal(ReadOnlySpan<byte> message, string timestamp, string nonce)
     {
         if (string.IsNullOrEmpty(timestamp))
         {
@@ -279,11 +279,33 @@ public sealed class DingCallbackCrypto
         }
 
         var encrypt = Encrypt(message);
-        return new DingCallbackReply(ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+        return new DingSealedMessage(ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
     }
 
-    /// <summary>The reply DingTalk expects for every accepted callback: the encrypted, signed string <c>success</c>.</summary>
-    public DingCallbackReply CreateSuccessReply(string timestamp, string nonce) => CreateReply(SuccessUtf8, timestamp, nonce);
+    /// <summary>
+    /// Seals <paramref name="message"/> with a fresh timestamp (Unix milliseconds from <paramref name="time"/>, as DingTalk sends) and
+    /// a fresh 8-character nonce.
+    /// </summary>
+    public DingSealedMessage Seal(ReadOnlySpan<byte> message, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var timestamp = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Seal(message, timestamp, CreateNonce(8));
+    }
+
+    /// <summary>
+    /// Opens <paramref name="message"/>: signature first (constant time), then decryption and the owner-key check; the counterpart of
+    /// <see cref="Seal(ReadOnlySpan{byte}, string, string)"/>. Never throws for bad input.
+    /// </summary>
+    /// <returns><see cref="DingCryptoErrorCode.None"/> with the plaintext, or the DingTalk error code of the first check that failed.</returns>
+    public DingCryptoErrorCode Open(DingSealedMessage message, out byte[]? plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return TryDecrypt(message.Signature, message.Timestamp, message.Nonce, message.Encrypt, out plaintext);
+    }
+
+    /// <summary>The reply DingTalk expects for every accepted callback: the string <c>success</c>, sealed with the callback's timestamp and nonce.</summary>
+    public DingSealedMessage CreateSuccessReply(string timestamp, string nonce) => Seal(SuccessUtf8, timestamp, nonce);
 
     /// <summary>
     /// Generates a nonce for a reply: <paramref name="length"/> letters and digits from a cryptographic source.

@@ -17,7 +17,20 @@ public enum DingDispatchStatus
 /// <param name="HandlerName">The handler, as <c>Namespace.Type.Method</c>.</param>
 /// <param name="EventType">The event tag.</param>
 /// <param name="Exception">What the handler threw.</param>
-public sealed record DingHandlerFailure(string HandlerName, string EventType, Exception Exception);
+public sealed record DingHandlerFailure(string HandlerName, string EventType, Exception Exception)
+{
+    /// <summary>The <see cref="HandlerName"/> of a failure of the dispatch itself (a dispatcher threw instead of reporting its handlers).</summary>
+    public const string DispatcherName = "(dispatcher)";
+
+    /// <summary>Whether the dispatch itself failed rather than one handler.</summary>
+    public bool IsDispatcherFailure => HandlerName == DispatcherName;
+
+    /// <summary>A failure of the dispatch itself.</summary>
+    public static DingHandlerFailure OfDispatcher(string eventType, Exception exception) => new(DispatcherName, eventType, exception);
+
+    /// <summary><c>Handler: Exception.Type: message</c>, never the payload.</summary>
+    public override string ToString() => HandlerName + ": " + Exception.GetType().FullName + ": " + Exception.Message;
+}
 
 /// <summary>The outcome of <see cref="IDingEventDispatcher.DispatchAsync"/>.</summary>
 public readonly struct DingDispatchResult : IEquatable<DingDispatchResult>
@@ -88,6 +101,9 @@ public readonly struct DingDispatchResult : IEquatable<DingDispatchResult>
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Status, _failures);
+
+    /// <summary>Every failure as <c>Handler: Exception.Type: message</c>, separated by <c>"; "</c>; empty unless <see cref="DingDispatchStatus.Failed"/>.</summary>
+    public string DescribeFailures() => string.Join("; ", Failures);
 
     /// <inheritdoc />
     public override string ToString() => Status == DingDispatchStatus.Failed

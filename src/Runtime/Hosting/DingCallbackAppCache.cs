@@ -9,7 +9,7 @@ internal sealed class DingCallbackApp
     public DingCallbackApp(string name, DingGenOptions options)
     {
         Name = name;
-        MetricName = name.Length == 0 ? "default" : name;
+        MetricName = DingGenServiceCollectionExtensions.DisplayName(name);
         Options = options;
         Crypto = new DingCallbackCrypto(options.Token!, options.AesKey!, options.EffectiveOwnerKey!);
         if (options.AcceptSuiteCreationPlaceholder && !string.Equals(Crypto.OwnerKey, DingGenOptions.SuiteCreationPlaceholderOwnerKey, StringComparison.Ordinal))

@@ -10,6 +10,12 @@ public static partial class DingGenServiceCollectionExtensions
     /// <summary>The name of the DingTalk app configured by the unnamed <c>AddDingGen</c> overloads.</summary>
     public const string DefaultAppName = "";
 
+    /// <summary>How logs, metrics, the health check and the CLI name the default app (<see cref="DefaultAppName"/>): <c>default</c>.</summary>
+    public const string DefaultAppDisplayName = "default";
+
+    /// <summary>The name of app <paramref name="appName"/> in logs and metrics: itself, or <see cref="DefaultAppDisplayName"/> for the default app.</summary>
+    public static string DisplayName(string? appName) => string.IsNullOrEmpty(appName) ? DefaultAppDisplayName : appName;
+
     /// <summary>
     /// Registers what every DingGen host needs to dispatch events: the JSON options (catalogue plus registered contexts),
     /// the <see cref="DingEventRouter"/> over every registered dispatcher, and a <see cref="TimeProvider"/>.
@@ -21,6 +27,14 @@ public static partial class DingGenServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new DingJsonOptions(sp.GetServices<DingJsonContextRegistration>().Select(static r => r.Context)));
         services.TryAddSingleton(static sp => new DingEventRouter(sp.GetServices<IDingEventDispatcher>()));
+        services.AddMetrics();
+        services.TryAddSingleton<DingDeliveryMetrics>();
+        services.TryAddSingleton(static sp => new DingDeliveryPipeline(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<DingEventRouter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<DingDeliveryMetrics>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return services;
     }
 

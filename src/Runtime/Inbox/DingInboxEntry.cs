@@ -1,19 +1,5 @@
 namespace DingGen;
 
-/// <summary>
-/// A delivery as DingTalk sealed it: the signature, timestamp and nonce of the request's query and the <c>encrypt</c> member of its
-/// body. The inbox stores exactly this, never the plaintext; the worker verifies and decrypts it again with the app's keys.
-/// </summary>
-/// <param name="Signature">The <c>signature</c> / <c>msg_signature</c> query value (40 lowercase hex).</param>
-/// <param name="Timestamp">The <c>timestamp</c> query value, as received.</param>
-/// <param name="Nonce">The <c>nonce</c> query value, as received.</param>
-/// <param name="Encrypt">The Base64 ciphertext.</param>
-/// <remarks>
-/// Stream deliveries arrive in plain JSON over TLS; the Runtime seals their data with the app's own callback crypto (Token, AesKey
-/// and owner key) in the same format before storing it, so no plaintext reaches the disk either way.
-/// </remarks>
-public sealed record DingSealedEnvelope(string Signature, string Timestamp, string Nonce, string Encrypt);
-
 /// <summary>A verified delivery to store in the inbox (<see cref="IDingInbox.AddAsync"/>).</summary>
 public sealed class DingInboxEntry
 {
@@ -42,7 +28,7 @@ public sealed class DingInboxEntry
     public required DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>The sealed delivery.</summary>
-    public required DingSealedEnvelope Envelope { get; init; }
+    public required DingSealedMessage Envelope { get; init; }
 }
 
 /// <summary>An entry as stored in the inbox, with its processing state.</summary>

@@ -26,17 +26,9 @@ internal static partial class DingInboxLog
         Message = "Inbox entry {EntryId} ({EventType} for {App}) failed its last attempt ({Attempt}) and moved to the dead-letter state; retry it with 'dinggen inbox retry {EntryId}'. {Error}")]
     public static partial void DeadLettered(ILogger logger, long entryId, string eventType, string app, int attempt, string error);
 
-    [LoggerMessage(EventId = 105, EventName = "InboxHandlerFailed", Level = LogLevel.Error,
-        Message = "DingTalk event handler {HandlerName} failed on inbox entry {EntryId} ({EventType} for {App}), attempt {Attempt}.")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception, string handlerName, long entryId, string eventType, string app, int attempt);
-
     [LoggerMessage(EventId = 106, EventName = "InboxStoreFailed", Level = LogLevel.Error,
         Message = "The durable inbox failed during {Operation}; the worker retries in {RetryDelayMs} ms (entries whose state could not be recorded are dispatched again once their lease expires).")]
     public static partial void StoreFailed(ILogger logger, Exception exception, string operation, double retryDelayMs);
-
-    [LoggerMessage(EventId = 107, EventName = "InboxEntryHandled", Level = LogLevel.Information,
-        Message = "Inbox entry {EntryId} ({EventType} for {App}, corp {CorpId}) {Outcome} on attempt {Attempt} in {DurationMs} ms.")]
-    public static partial void EntryHandled(ILogger logger, long entryId, string eventType, string app, string? corpId, string outcome, int attempt, double durationMs);
 
     [LoggerMessage(EventId = 108, EventName = "InboxPurged", Level = LogLevel.Information,
         Message = "Inbox retention: deleted {Count} done entries completed before {CompletedBefore:O}.")]

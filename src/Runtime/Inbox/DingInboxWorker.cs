@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,24 +19,22 @@ internal sealed class DingInboxWorker : BackgroundService
 {
     private const int MaxErrorSummaryLength = 4000;
 
-    private readonly IServiceProvider _services;
     private readonly IDingInbox _inbox;
     private readonly DingInboxSignal _signal;
     private readonly DingInboxMetrics _metrics;
     private readonly DingCallbackAppCache _apps;
-    private readonly DingEventRouter _router;
+    private readonly DingDeliveryPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly DingInboxOptions _options;
     private readonly ILogger _logger;
 
     public DingInboxWorker(IServiceProvider services)
     {
-        _services = services;
         _inbox = services.GetRequiredService<IDingInbox>();
         _signal = services.GetRequiredService<DingInboxSignal>();
         _metrics = services.GetRequiredService<DingInboxMetrics>();
         _apps = services.GetRequiredService<DingCallbackAppCache>();
-        _router = services.GetRequiredService<DingEventRouter>();
+        _pipeline = services.GetRequiredService<DingDeliveryPipeline>();
         _time = services.GetRequiredService<TimeProvider>();
         _options = services.GetRequiredService<IOptions<DingInboxOptions>>().Value;
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingInboxLog.Category);
@@ -46,15 +43,8 @@ internal sealed class DingInboxWorker : BackgroundService
     /// <summary>Returns a number in [0, 1) for the jitter; replaceable in tests.</summary>
     internal Func<double> Jitter { get; set; } = static () => Random.Shared.NextDouble();
 
-    /// <summary>The delay before the attempt after <paramref name="attempt"/> failed: <c>Initial · 2^(attempt-1)</c>, capped, ±20 %.</summary>
-    internal TimeSpan RetryDelay(int attempt)
-    {
-        var initial = _options.InitialRetryDelay.TotalMilliseconds;
-        var max = _options.MaxRetryDelay.TotalMilliseconds;
-        var exponential = Math.Min(max, initial * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30)));
-        var jittered = exponential * (0.8 + (0.4 * Jitter()));
-        return TimeSpan.FromMilliseconds(Math.Clamp(jittered, initial * 0.8, max));
-    }
+    /// <summary>The delay before the attempt after <paramref name="attempt"/> failed (<see cref="DingBackoff.Delay"/>, from <see cref="DingInboxOptions.InitialRetryDelay"/> up to <see cref="DingInboxOptions.MaxRetryDelay"/>).</summary>
+    internal TimeSpan RetryDelay(int attempt) => DingBackoff.Delay(attempt, _options.InitialRetryDelay, _options.MaxRetryDelay, Jitter());
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -154,26 +144,19 @@ internal sealed class DingInboxWorker : BackgroundService
         }
     }
 
-    /// <summary>Dispatches one claimed entry and records the outcome. Never throws.</summary>
+    /// <summary>Delivers one claimed entry through the pipeline and records the outcome. Never throws.</summary>
     internal async Task ProcessAsync(DingInboxRecord record, CancellationToken stoppingToken)
     {
         var entry = record.Entry;
         var app = DingInboxWriter.MetricName(entry.AppName);
-        var start = _time.GetTimestamp();
-        string? error = null;
-        var outcome = "handled";
+        string? error;
         try
         {
-            error = await DispatchAsync(record, stoppingToken).ConfigureAwait(false);
-            if (error == Unhandled)
-            {
-                error = null;
-                outcome = "unhandled";
-            }
+            error = await DeliverAsync(record, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            error = Describe(ex);
+            error = ex.GetType().FullName + ": " + ex.Message;
         }
 
         var now = _time.GetUtcNow();
@@ -182,12 +165,9 @@ internal sealed class DingInboxWorker : BackgroundService
             if (error is null)
             {
                 await _inbox.CompleteAsync(record.Id, now, CancellationToken.None).ConfigureAwait(false);
-                _metrics.Attempt(app, entry.EventType, outcome);
-                DingInboxLog.EntryHandled(_logger, record.Id, entry.EventType, app, entry.CorpId, outcome, record.Attempts, _time.GetElapsedTime(start).TotalMilliseconds);
                 return;
             }
 
-            _metrics.Attempt(app, entry.EventType, "failed");
             if (error.Length > MaxErrorSummaryLength)
             {
                 error = error[..MaxErrorSummaryLength];
@@ -208,15 +188,13 @@ internal sealed class DingInboxWorker : BackgroundService
         }
         catch (Exception ex)
         {
-            // The lease expires and the entry is dispatched again: at-least-once.
+            // The lease expires and the entry is delivered again: at-least-once.
             DingInboxLog.StoreFailed(_logger, ex, "recording an outcome", _options.LeaseDuration.TotalMilliseconds);
         }
     }
 
-    private const string Unhandled = "\0unhandled";
-
-    /// <summary>Opens and dispatches the entry; returns null when handled, <see cref="Unhandled"/>, or the failure summary.</summary>
-    private async Task<string?> DispatchAsync(DingInboxRecord record, CancellationToken stoppingToken)
+    /// <summary>Opens and delivers the entry; returns null when done (handled, or no handler any more), else the failure summary.</summary>
+    private async Task<string?> DeliverAsync(DingInboxRecord record, CancellationToken stoppingToken)
     {
         var entry = record.Entry;
         DingCallbackApp app;
@@ -229,60 +207,25 @@ internal sealed class DingInboxWorker : BackgroundService
             return "the app's configuration is invalid: " + string.Join(" ", ex.Failures);
         }
 
-        var code = DingInboxSealing.Open(app.Crypto, entry.Envelope, out var plaintext);
+        var code = app.Crypto.Open(entry.Envelope, out var plaintext);
         if (code != DingCryptoErrorCode.None)
         {
             return $"the stored envelope does not open with the app's current Token/AesKey/owner key: error {(int)code} ({DingCryptoErrors.Describe(code)}). Were the keys rotated?";
         }
 
-        await using var scope = _services.CreateAsyncScope();
-        var context = new DingEventContext(entry.EventType, plaintext!, scope.ServiceProvider)
+        var delivery = new DingDelivery(entry.EventType, plaintext!)
         {
+            Channel = entry.Channel,
+            AppName = entry.AppName,
             EventId = entry.EventId,
             CorpId = entry.CorpId,
-            Channel = entry.Channel,
             ReceivedAt = entry.ReceivedAt,
-            AppName = entry.AppName.Length == 0 ? null : entry.AppName,
-            DeliveryAttempt = record.Attempts,
-            CancellationToken = stoppingToken,
-            TimeProvider = _time,
+            Attempt = record.Attempts,
+            InboxEntryId = record.Id,
         };
-
-        DingDispatchResult result;
-        try
-        {
-            result = await _router.DispatchAsync(context).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            DingInboxLog.HandlerFailed(_logger, ex, "(dispatcher)", record.Id, entry.EventType, DingInboxWriter.MetricName(entry.AppName), record.Attempts);
-            return "(dispatcher): " + Describe(ex);
-        }
-
-        switch (result.Status)
-        {
-            case DingDispatchStatus.Handled:
-                return null;
-            case DingDispatchStatus.NotHandled:
-                return Unhandled;
-        }
-
-        var summary = new StringBuilder();
-        foreach (var failure in result.Failures)
-        {
-            DingInboxLog.HandlerFailed(_logger, failure.Exception, failure.HandlerName, record.Id, entry.EventType, DingInboxWriter.MetricName(entry.AppName), record.Attempts);
-            if (summary.Length > 0)
-            {
-                summary.Append("; ");
-            }
-
-            summary.Append(failure.HandlerName).Append(": ").Append(Describe(failure.Exception));
-        }
-
-        return summary.ToString();
+        var result = await _pipeline.DeliverAsync(delivery, stoppingToken).ConfigureAwait(false);
+        return result.Status == DingDispatchStatus.Failed ? result.DescribeFailures() : null;
     }
-
-    private static string Describe(Exception exception) => exception.GetType().FullName + ": " + exception.Message;
 
     /// <summary>
     /// After a crash, entries the dead process had claimed are due again at once (not when their leases expire), for stores that

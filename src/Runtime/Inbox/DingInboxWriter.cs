@@ -42,9 +42,9 @@ internal sealed class DingInboxWriter
     /// DingTalk redelivers, never <c>success</c>).
     /// </summary>
     public async Task<DingInboxAddResult?> AcceptHttpPushAsync(
-        string appName, string eventType, string? stableId, string? corpId, byte[] plaintext, DingSealedEnvelope envelope, DateTimeOffset receivedAt)
+        string appName, string eventType, string? stableId, string? corpId, byte[] plaintext, DingSealedMessage envelope, DateTimeOffset receivedAt)
     {
-        var (dedupKey, eventId) = DingInboxSealing.DedupKey(eventType, stableId, plaintext);
+        var (dedupKey, eventId) = DingInboxDedup.DedupKey(eventType, stableId, plaintext);
         var entry = new DingInboxEntry
         {
             AppName = appName,
@@ -81,18 +81,18 @@ internal sealed class DingInboxWriter
 
     /// <summary>
     /// Stores an event recovered from DingTalk's failed list (already adapted to its push payload), sealed like a stream event and
-    /// deduplicated on <paramref name="eventId"/>, so a replay never runs what the inbox already holds.
+    /// deduplicated on <paramref name="eventId"/>, so a recovery never runs what the inbox already holds.
     /// </summary>
-    public ValueTask<DingInboxAddResult> EnqueueReplayedEventAsync(
+    public ValueTask<DingInboxAddResult> EnqueueRecoveredEventAsync(
         string appName, string eventType, string eventId, string? corpId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        EnqueueSealedAsync(DingDeliveryChannel.Replay, appName, eventType, eventId, corpId, payload, cancellationToken);
+        EnqueueSealedAsync(DingDeliveryChannel.Recovery, appName, eventType, eventId, corpId, payload, cancellationToken);
 
     private ValueTask<DingInboxAddResult> EnqueueSealedAsync(
         DingDeliveryChannel channel, string appName, string eventType, string? eventId, string? corpId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventType);
         var app = _apps.Get(appName);
-        var (dedupKey, id) = DingInboxSealing.DedupKey(eventType, eventId, data.Span);
+        var (dedupKey, id) = DingInboxDedup.DedupKey(eventType, eventId, data.Span);
         var entry = new DingInboxEntry
         {
             AppName = appName,
@@ -102,7 +102,7 @@ internal sealed class DingInboxWriter
             EventId = id,
             CorpId = corpId,
             ReceivedAt = _time.GetUtcNow(),
-            Envelope = DingInboxSealing.Seal(app.Crypto, data.Span, _time),
+            Envelope = app.Crypto.Seal(data.Span, _time),
         };
         return AddAsync(entry, cancellationToken);
     }
@@ -125,5 +125,5 @@ internal sealed class DingInboxWriter
         return result;
     }
 
-    internal static string MetricName(string appName) => appName.Length == 0 ? "default" : appName;
+    internal static string MetricName(string appName) => DingGenServiceCollectionExtensions.DisplayName(appName);
 }

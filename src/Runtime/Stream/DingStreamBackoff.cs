@@ -23,23 +23,14 @@ internal sealed class DingStreamBackoff
     /// <summary>How many delays were handed out since the last <see cref="Reset"/>.</summary>
     public int Attempt { get; private set; }
 
-    /// <summary>The ceiling of the next delay: initial × 2^attempt, capped.</summary>
-    public TimeSpan Ceiling
-    {
-        get
-        {
-            var ceiling = (double)_initial.Ticks * Math.Pow(2, Math.Min(Attempt, 62));
-            return ceiling >= _max.Ticks ? _max : TimeSpan.FromTicks((long)ceiling);
-        }
-    }
+    /// <summary>The window the next delay is drawn from (<see cref="DingBackoff.Window"/>).</summary>
+    public TimeSpan Ceiling => DingBackoff.Window(Attempt + 1, _initial, _max);
 
-    /// <summary>The next delay, in [ceiling / 2, ceiling].</summary>
+    /// <summary>The next delay (<see cref="DingBackoff.Delay"/>), then counts the attempt.</summary>
     public TimeSpan Next()
     {
-        var ceiling = Ceiling.Ticks;
         Attempt++;
-        var half = ceiling / 2;
-        return TimeSpan.FromTicks(half + (long)(_random.NextDouble() * (ceiling - half)));
+        return DingBackoff.Delay(Attempt, _initial, _max, _random.NextDouble());
     }
 
     /// <summary>Starts over from the initial delay (after a connection proved healthy).</summary>

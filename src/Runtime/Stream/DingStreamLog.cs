@@ -50,22 +50,6 @@ internal static partial class DingStreamLog
         Message = "Malformed DingTalk Stream frame on connection {ConnectionId} for {App}: {Reason}. Ignored; the connection stays open.")]
     public static partial void MalformedFrame(ILogger logger, string app, int connectionId, string reason);
 
-    [LoggerMessage(EventId = 111, EventName = "StreamEventUnhandled", Level = LogLevel.Debug,
-        Message = "DingTalk Stream event {EventType} ({EventId}) for {App} has no handler; acknowledged SUCCESS. Untick it in the console or add a handler.")]
-    public static partial void EventUnhandled(ILogger logger, string eventType, string eventId, string app);
-
-    [LoggerMessage(EventId = 112, EventName = "StreamEventCompleted", Level = LogLevel.Information,
-        Message = "DingTalk Stream event {EventType} ({EventId}) for {App} (corp {CorpId}) {Outcome} in {DurationMs} ms; acknowledged {AckStatus}.")]
-    public static partial void EventCompleted(ILogger logger, string eventType, string eventId, string app, string? corpId, string outcome, double durationMs, string ackStatus);
-
-    [LoggerMessage(EventId = 113, EventName = "StreamHandlerFailed", Level = LogLevel.Error,
-        Message = "DingTalk event handler {HandlerName} failed on Stream event {EventType} ({EventId}) for {App}; acknowledged LATER so DingTalk redelivers.")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception, string handlerName, string eventType, string eventId, string app);
-
-    [LoggerMessage(EventId = 114, EventName = "StreamDispatcherFailed", Level = LogLevel.Error,
-        Message = "Dispatching Stream event {EventType} ({EventId}) for {App} threw; acknowledged LATER so DingTalk redelivers.")]
-    public static partial void DispatcherFailed(ILogger logger, Exception exception, string eventType, string eventId, string app);
-
     [LoggerMessage(EventId = 115, EventName = "StreamAckFailed", Level = LogLevel.Warning,
         Message = "Could not send the acknowledgement of Stream message {MessageId} for {App} on connection {ConnectionId} ({Reason}); DingTalk will redeliver it.")]
     public static partial void AckFailed(ILogger logger, string messageId, string app, int connectionId, string reason);
@@ -97,4 +81,8 @@ internal static partial class DingStreamLog
     [LoggerMessage(EventId = 122, EventName = "StreamInboxWriteFailed", Level = LogLevel.Error,
         Message = "DingTalk Stream event {EventType} ({EventId}) for {App} could not be stored in the durable inbox; acknowledged LATER so DingTalk redelivers it. Check the inbox database (disk space, permissions, path) and that the app has Token and AesKey (the inbox seals stream events with them).")]
     public static partial void InboxWriteFailed(ILogger logger, Exception exception, string eventType, string eventId, string app);
+
+    [LoggerMessage(EventId = 123, EventName = "StreamEventFailed", Level = LogLevel.Error,
+        Message = "Stream event {EventType} ({EventId}) for {App} could not be delivered; acknowledged LATER so DingTalk redelivers.")]
+    public static partial void EventFailed(ILogger logger, Exception exception, string eventType, string eventId, string app);
 }

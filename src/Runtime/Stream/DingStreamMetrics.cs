@@ -8,7 +8,7 @@ namespace DingGen;
 /// (tag <c>dinggen.reason</c>: <c>closed</c>, <c>failed</c>, <c>silent</c>, <c>disconnect</c>), <c>dinggen.stream.ticket_failures</c>
 /// (tag <c>dinggen.reason</c>), <c>dinggen.stream.frames</c> (tag <c>dinggen.frame_type</c>: <c>EVENT</c>, <c>SYSTEM</c>,
 /// <c>CALLBACK</c>, <c>other</c>, <c>malformed</c>), <c>dinggen.stream.acks</c> (tag <c>dinggen.status</c>: <c>SUCCESS</c>,
-/// <c>LATER</c>) and <c>dinggen.stream.unhandled</c> (events of a type no module handles, ACKed SUCCESS).
+/// <c>LATER</c>). Deliveries themselves, unhandled ones included, are counted by the pipeline: <c>dinggen.deliveries</c> with channel <c>stream</c>.
 /// </summary>
 internal sealed class DingStreamMetrics
 {
@@ -17,7 +17,6 @@ internal sealed class DingStreamMetrics
     private readonly Counter<long> _ticketFailures;
     private readonly Counter<long> _frames;
     private readonly Counter<long> _acks;
-    private readonly Counter<long> _unhandled;
 
     public DingStreamMetrics(IMeterFactory meterFactory)
     {
@@ -28,7 +27,6 @@ internal sealed class DingStreamMetrics
         _ticketFailures = meter.CreateCounter<long>("dinggen.stream.ticket_failures", "{request}", "Failed attempts to open a Stream connection (ticket or WebSocket connect).");
         _frames = meter.CreateCounter<long>("dinggen.stream.frames", "{frame}", "Frames received from the Stream gateway, by type.");
         _acks = meter.CreateCounter<long>("dinggen.stream.acks", "{frame}", "EVENT frames acknowledged, by status (SUCCESS, LATER).");
-        _unhandled = meter.CreateCounter<long>("dinggen.stream.unhandled", "{event}", "Stream events of a type no module handles (acknowledged SUCCESS).");
     }
 
     public void Connected(string app, int delta) => _connected.Add(delta, new KeyValuePair<string, object?>("dinggen.app", app));
@@ -44,6 +42,4 @@ internal sealed class DingStreamMetrics
 
     public void Ack(string app, string status) =>
         _acks.Add(1, new KeyValuePair<string, object?>("dinggen.app", app), new KeyValuePair<string, object?>("dinggen.status", status));
-
-    public void Unhandled(string app) => _unhandled.Add(1, new KeyValuePair<string, object?>("dinggen.app", app));
 }

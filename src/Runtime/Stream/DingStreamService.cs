@@ -35,7 +35,7 @@ internal sealed class DingStreamService : BackgroundService
     public DingStreamService(string name, IServiceProvider services, Random? random = null)
     {
         _name = name;
-        _app = name.Length == 0 ? "default" : name;
+        _app = DingGenServiceCollectionExtensions.DisplayName(name);
         _services = services;
         _appOptions = services.GetRequiredService<IOptionsMonitor<DingGenOptions>>();
         _streamOptions = services.GetRequiredService<IOptionsMonitor<DingStreamOptions>>();

@@ -406,7 +406,7 @@ internal sealed class DingStreamSession : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                DingStreamLog.DispatcherFailed(_logger, ex, streamEvent.EventType, streamEvent.EventId ?? streamEvent.MessageId, _app);
+                DingStreamLog.EventFailed(_logger, ex, streamEvent.EventType, streamEvent.EventId ?? streamEvent.MessageId, _app);
                 status = DingStreamAckStatus.Later;
             }
 

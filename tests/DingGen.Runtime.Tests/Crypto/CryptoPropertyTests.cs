@@ -41,9 +41,9 @@ public sealed class CryptoPropertyTests
             .Sample(static (aesKey, token, ownerKey, timestamp, nonce, message) =>
             {
                 var crypto = new DingCallbackCrypto(token, aesKey, ownerKey);
-                var reply = crypto.CreateReply(message, timestamp, nonce);
+                var reply = crypto.Seal(message, timestamp, nonce);
 
-                var code = crypto.TryDecrypt(reply.MsgSignature, reply.TimeStamp, reply.Nonce, reply.Encrypt, out var plaintext);
+                var code = crypto.TryDecrypt(reply.Signature, reply.Timestamp, reply.Nonce, reply.Encrypt, out var plaintext);
 
                 Assert.Equal(DingCryptoErrorCode.None, code);
                 Assert.Equal(message, plaintext);
@@ -209,7 +209,7 @@ public sealed class CryptoPropertyTests
 
         var reply = crypto.CreateSuccessReply("1717034400123", "bR4kWm9Z");
 
-        using var json = JsonDocument.Parse(reply.ToUtf8Json());
+        using var json = JsonDocument.Parse(reply.ToReplyUtf8Json());
         var members = json.RootElement.EnumerateObject().ToArray();
         Assert.Equal(["msg_signature", "timeStamp", "nonce", "encrypt"], members.Select(m => m.Name));
         Assert.All(members, m => Assert.Equal(JsonValueKind.String, m.Value.ValueKind));
@@ -234,8 +234,8 @@ public sealed class CryptoPropertyTests
         {
             var message = Encoding.UTF8.GetBytes($"{{\"EventType\":\"check_url\",\"i\":{i},\"pad\":\"{new string('x', i % 700)}\"}}");
             var nonce = DingCallbackCrypto.CreateNonce();
-            var reply = crypto.CreateReply(message, "1717034400123", nonce);
-            var code = crypto.TryDecrypt(reply.MsgSignature, reply.TimeStamp, reply.Nonce, reply.Encrypt, out var plaintext);
+            var reply = crypto.Seal(message, "1717034400123", nonce);
+            var code = crypto.TryDecrypt(reply.Signature, reply.Timestamp, reply.Nonce, reply.Encrypt, out var plaintext);
             if (code != DingCryptoErrorCode.None || !message.AsSpan().SequenceEqual(plaintext))
             {
                 Interlocked.Increment(ref failures);
@@ -302,9 +302,9 @@ public sealed class CryptoPropertyTests
         var crypto = new DingCallbackCrypto(new string('t', 300), "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS", "dingzq4bkl7mxn0ofa2c");
         var timestamp = new string('1', 200);
         var nonce = "非ASCII的随机数" + new string('n', 100);
-        var reply = crypto.CreateReply(new byte[100_000], timestamp, nonce);
+        var reply = crypto.Seal(new byte[100_000], timestamp, nonce);
 
-        Assert.Equal(DingCryptoErrorCode.None, crypto.TryDecrypt(reply.MsgSignature, timestamp, nonce, reply.Encrypt, out var plaintext));
+        Assert.Equal(DingCryptoErrorCode.None, crypto.TryDecrypt(reply.Signature, timestamp, nonce, reply.Encrypt, out var plaintext));
         Assert.Equal(new byte[100_000], plaintext);
     }
 

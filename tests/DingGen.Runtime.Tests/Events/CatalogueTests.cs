@@ -23,6 +23,24 @@ public sealed class CatalogueTests
         string.Concat(tag.Split('_').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     [Fact]
+    public void The_runtime_handshake_matcher_holds_exactly_the_constants_marked_as_handshakes()
+    {
+        // The mark on the constant is the one definition; the runtime's list (no reflection at run time) must equal it.
+        var marked = Constants
+            .Where(f => f.GetCustomAttribute<DingEventPayloadAttribute>()?.Handshake == true)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToArray();
+
+        Assert.Equal(["check_url", "check_create_suite_url", "check_update_suite_url", "check_suite_license_code"], marked);
+        Assert.Equal(marked, DingHandshakeEvents.All);
+        Assert.All(marked, tag => Assert.True(DingHandshakeEvents.Contains(tag)));
+        Assert.All(Constants.Select(f => (string)f.GetRawConstantValue()!).Except(marked), tag => Assert.False(DingHandshakeEvents.Contains(tag), tag));
+        Assert.All(marked, tag => Assert.Equal(tag, DingHandshakeEvents.Match(System.Text.Encoding.UTF8.GetBytes(tag))));
+        Assert.Null(DingHandshakeEvents.Match("check_urlx"u8));
+        Assert.Null(DingHandshakeEvents.Match("attendance_check_record"u8));
+    }
+
+    [Fact]
     public void The_catalogue_names_every_tag_once()
     {
         Assert.True(Constants.Length >= 150, $"only {Constants.Length} constants");

@@ -6,7 +6,7 @@ namespace DingGen.Testing;
 /// <summary>
 /// Builds the entry DingTalk's failed-delivery list (<c>call_back/get_call_back_failed_result</c>, spec 3.6) shows for a push
 /// payload that could not be delivered: the inverse of <see cref="DingFailedEventAdapter"/>, so a test can put a failed delivery
-/// of <see cref="DingTalkSimulator.DeliverAsync"/> on a fake server's failed list and replay it.
+/// of <see cref="DingTalkSimulator.DeliverAsync"/> on a fake server's failed list and recovery it.
 /// </summary>
 /// <remarks>
 /// The data member named after the tag holds <c>corpid</c> plus: <c>userid</c> / <c>deptid</c> arrays for contact events

@@ -9,6 +9,6 @@ public enum DingDeliveryChannel
     /// <summary>An EVENT frame received over DingTalk's Stream (WebSocket) channel.</summary>
     Stream = 1,
 
-    /// <summary>A failed delivery pulled from DingTalk and replayed, or an event replayed from the inbox.</summary>
-    Replay = 2,
+    /// <summary>A delivery that failed at DingTalk, fetched from its failed-delivery list and recovered.</summary>
+    Recovery = 2,
 }

@@ -221,7 +221,7 @@ public sealed class DingTalkClient
         var desired = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var tag in tags)
         {
-            if (!string.IsNullOrWhiteSpace(tag) && !tag.StartsWith("check_", StringComparison.Ordinal))
+            if (!string.IsNullOrWhiteSpace(tag) && !DingHandshakeEvents.Contains(tag))
             {
                 desired.Add(tag);
             }
@@ -528,18 +528,10 @@ public sealed class DingTalkClient
         }
     }
 
-    private TimeSpan ComputeDelay(int attempt)
-    {
-        var baseDelay = _options.RetryBaseDelay;
-        if (baseDelay <= TimeSpan.Zero)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16));
-        var jitter = 0.5 + Random.Shared.NextDouble();
-        return TimeSpan.FromMilliseconds(Math.Min(exponential * jitter, TimeSpan.FromMinutes(2).TotalMilliseconds));
-    }
+    private TimeSpan ComputeDelay(int attempt) =>
+        _options.RetryBaseDelay <= TimeSpan.Zero
+            ? TimeSpan.Zero
+            : DingBackoff.Delay(attempt + 1, _options.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble());
 
     private static bool IsTransientStatus(HttpStatusCode status) => (int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout;
 

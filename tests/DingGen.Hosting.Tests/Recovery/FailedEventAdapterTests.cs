@@ -3,7 +3,7 @@ using System.Text.Json;
 using DingGen.Events;
 using DingGen.Testing;
 
-namespace DingGen.Hosting.Tests.Replay;
+namespace DingGen.Hosting.Tests.Recovery;
 
 /// <summary>Each failed-list shape of spec 3.6 maps to the exact push payload the handlers decode.</summary>
 public sealed class FailedEventAdapterTests
@@ -156,7 +156,7 @@ public sealed class FailedEventAdapterTests
         Assert.True(DingFailedEventAdapter.TryAdapt(new DingFailedEvent(tag, EventTime, null, entryJson, data), out var adapted, out var error), error);
 
         using var original = JsonDocument.Parse(payload);
-        using var replayed = JsonDocument.Parse(adapted.Payload);
+        using var recovered = JsonDocument.Parse(adapted.Payload);
         foreach (var member in original.RootElement.EnumerateObject())
         {
             if (member.Name == "TimeStamp")
@@ -164,7 +164,7 @@ public sealed class FailedEventAdapterTests
                 continue; // The failed list keeps event_time, not the payload's own time stamp.
             }
 
-            Assert.True(replayed.RootElement.TryGetProperty(member.Name, out var value), $"{member.Name} is missing from {Encoding.UTF8.GetString(adapted.Payload.Span)}");
+            Assert.True(recovered.RootElement.TryGetProperty(member.Name, out var value), $"{member.Name} is missing from {Encoding.UTF8.GetString(adapted.Payload.Span)}");
             Assert.Equal(member.Value.GetRawText(), value.GetRawText());
         }
     }

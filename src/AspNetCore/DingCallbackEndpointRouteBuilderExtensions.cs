@@ -2,8 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace DingGen;
 
@@ -56,40 +54,10 @@ public static class DingCallbackEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(name);
 
-        var services = endpoints.ServiceProvider;
-        var registry = services.GetService<DingGenAppRegistry>();
-        if (registry is null || !registry.IsApp(name))
-        {
-            throw new InvalidOperationException(name.Length == 0
-                ? "DingGen: MapDingCallback needs the default DingTalk app; call services.AddDingGen(builder.Configuration.GetSection(\"DingGen\")) first."
-                : $"DingGen: MapDingCallback(\"{pattern}\", \"{name}\") needs the DingTalk app '{name}'; call services.AddDingGen(\"{name}\", section) first.");
-        }
-
-        if (!HasDispatcher(services))
-        {
-            throw new InvalidOperationException(
-                "DingGen: MapDingCallback found no IDingEventDispatcher, so no event could ever be handled. " +
-                "Call services.AddDingEventHandlers() (generated in each assembly with [DingEvent] methods) or services.AddDingModule<TModule>() before building the app.");
-        }
-
-        registry.MarkMapped(name);
-
-        // Options read before this point were validated without the Token/AesKey requirement: drop them so start-up validation sees it.
-        services.GetService<IOptionsMonitorCache<DingGenOptions>>()?.TryRemove(name);
-
-        var endpoint = new DingCallbackEndpoint(name, services);
+        var processor = new DingCallbackProcessor(endpoints.ServiceProvider, name);
+        var endpoint = new DingCallbackEndpoint(processor);
         RequestDelegate handler = endpoint.HandleAsync;
         return endpoints.MapPost(pattern, handler)
             .WithDisplayName(name.Length == 0 ? "DingTalk callback" : $"DingTalk callback ({name})");
-    }
-
-    private static bool HasDispatcher(IServiceProvider services)
-    {
-        if (services.GetService<IServiceProviderIsService>() is { } isService)
-        {
-            return isService.IsService(typeof(IDingEventDispatcher));
-        }
-
-        return services.GetService<DingEventRouter>() is { Dispatchers.Count: > 0 };
     }
 }

@@ -37,7 +37,7 @@ public sealed record DingAdaptedFailedEvent(ReadOnlyMemory<byte> Payload, DingFa
 
 /// <summary>
 /// Maps entries of DingTalk's failed-delivery list (<c>call_back/get_call_back_failed_result</c>, spec 3.6) to the push payload
-/// the generated dispatchers decode, so a failed event is replayed through the same handlers as a live one.
+/// the generated dispatchers decode, so a failed event is recovered through the same handlers as a live one.
 /// </summary>
 /// <remarks>
 /// <para>An entry is <c>{"call_back_tag":"user_add_org","event_time":1717034512000,"user_add_org":{…}}</c>: the member named
@@ -62,7 +62,7 @@ public static class DingFailedEventAdapter
     /// <summary>Maps <paramref name="entry"/> to its push payload.</summary>
     /// <param name="entry">A failed-list entry from <see cref="DingTalkClient.GetFailedEventsAsync"/>.</param>
     /// <param name="result">The payload and the recognised shape, when the entry could be read.</param>
-    /// <param name="error">Why the entry cannot be replayed, when it could not (safe to log: it never quotes the data).</param>
+    /// <param name="error">Why the entry cannot be recovered, when it could not (safe to log: it never quotes the data).</param>
     public static bool TryAdapt(DingFailedEvent entry, [NotNullWhen(true)] out DingAdaptedFailedEvent? result, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -73,9 +73,9 @@ public static class DingFailedEventAdapter
             return false;
         }
 
-        if (entry.Tag.StartsWith("check_", StringComparison.Ordinal))
+        if (DingHandshakeEvents.Contains(entry.Tag))
         {
-            error = $"'{entry.Tag}' is a URL check, not an event; it is never replayed";
+            error = $"'{entry.Tag}' is a URL check, not an event; it is never recovered";
             return false;
         }
 

@@ -47,13 +47,10 @@ public sealed partial class DingTalkSimulator
     public string TimestampParameterName { get; init; } = "timestamp";
 
     /// <summary>Encrypts and signs <paramref name="payloadJson"/> with a fresh nonce and the current time, without sending it.</summary>
-    public DingTalkCallback CreateCallback(string payloadJson)
+    public DingSealedMessage CreateCallback(string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
-        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var nonce = DingCallbackCrypto.CreateNonce(8);
-        var encrypt = _crypto.Encrypt(Encoding.UTF8.GetBytes(payloadJson));
-        return new DingTalkCallback(_crypto.ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt);
+        return _crypto.Seal(Encoding.UTF8.GetBytes(payloadJson), _timeProvider);
     }
 
     /// <summary>
@@ -65,7 +62,7 @@ public sealed partial class DingTalkSimulator
     public HttpRequestMessage CreateRequest(string path, string payloadJson) => CreateRequest(path, CreateCallback(payloadJson));
 
     /// <summary>Builds the <c>POST</c> for an already encrypted and signed <paramref name="callback"/> (for example a published test vector).</summary>
-    public HttpRequestMessage CreateRequest(string path, DingTalkCallback callback)
+    public HttpRequestMessage CreateRequest(string path, DingSealedMessage callback)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(callback);
@@ -181,13 +178,6 @@ public sealed partial class DingTalkSimulator
         return false;
     }
 }
-
-/// <summary>One encrypted, signed callback as DingTalk sends it: the three query values and the body's <c>encrypt</c>.</summary>
-/// <param name="Signature">The <c>signature</c> query value: lowercase hex SHA-1.</param>
-/// <param name="Timestamp">The <c>timestamp</c> query value (milliseconds since the Unix epoch).</param>
-/// <param name="Nonce">The <c>nonce</c> query value.</param>
-/// <param name="Encrypt">The <c>encrypt</c> member of the body, Base64.</param>
-public sealed record DingTalkCallback(string Signature, string Timestamp, string Nonce, string Encrypt);
 
 /// <summary>What the host answered to one simulated callback.</summary>
 /// <param name="StatusCode">The HTTP status.</param>

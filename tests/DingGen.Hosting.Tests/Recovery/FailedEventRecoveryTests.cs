@@ -5,13 +5,13 @@ using DingGen.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DingGen.Hosting.Tests.Replay;
+namespace DingGen.Hosting.Tests.Recovery;
 
-/// <summary>DingFailedEventReplayer against the fake DingTalk server: pull, adapt, dispatch on the Replay channel, and never twice.</summary>
-public sealed class FailedEventReplayTests : IAsyncLifetime
+/// <summary>DingFailedEventRecovery against the fake DingTalk server: pull, adapt, dispatch on the Recovery channel, and never twice.</summary>
+public sealed class FailedEventRecoveryTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset EventTime = DateTimeOffset.FromUnixTimeMilliseconds(1717034512000);
-    private readonly string _storePath = Path.Combine(Path.GetTempPath(), $"dinggen-replay-test-{Guid.NewGuid():N}", "replayed.jsonl");
+    private readonly string _storePath = Path.Combine(Path.GetTempPath(), $"dinggen-recovery-test-{Guid.NewGuid():N}", "recovered.jsonl");
     private FakeDingTalkServer _server = null!;
 
     public async Task InitializeAsync() => _server = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions());
@@ -27,7 +27,7 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Entries_are_dispatched_as_push_payloads_on_the_replay_channel_in_a_scope_each()
+    public async Task Entries_are_dispatched_as_push_payloads_on_the_recovery_channel_in_a_scope_each()
     {
         var dispatcher = new TestDispatcher("bpms_instance_change", "user_add_org");
         var scopes = new List<IServiceProvider>();
@@ -40,15 +40,15 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
         _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["0214382847291053"]}""");
         _server.EnqueueFailedEvent("bpms_instance_change", EventTime.AddSeconds(1), """{"corpid":"dingcorp0001","bpmsCallBackData":{"processInstanceId":"p-1","type":"finish","result":"agree","eventId":"evt-bpms-1"}}""");
 
-        var report = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+        var report = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
 
-        Assert.Equal([DingReplayOutcome.Handled, DingReplayOutcome.Handled], report.Entries.Select(e => e.Outcome));
+        Assert.Equal([DingRecoveryOutcome.Handled, DingRecoveryOutcome.Handled], report.Entries.Select(e => e.Outcome));
         Assert.Equal(["user_add_org", "bpms_instance_change"], report.Entries.Select(e => e.Tag));
         Assert.Equal(EventTime, report.Entries[0].EventTime);
         Assert.True(report.Succeeded);
 
         var calls = dispatcher.HandlerRuns.ToArray();
-        Assert.All(calls, c => Assert.Equal(DingDeliveryChannel.Replay, c.Channel));
+        Assert.All(calls, c => Assert.Equal(DingDeliveryChannel.Recovery, c.Channel));
         Assert.Equal("dingcorp0001", calls[0].CorpId);
         Assert.Equal(
             """{"EventType":"user_add_org","UserId":["0214382847291053"],"CorpId":"dingcorp0001","TimeStamp":"1717034512000"}""",
@@ -66,28 +66,28 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Replaying_twice_skips_what_was_handled_even_in_a_new_process()
+    public async Task Recovering_twice_skips_what_was_handled_even_in_a_new_process()
     {
         var dispatcher = new TestDispatcher("user_add_org");
         const string Data = """{"corpid":"dingcorp0001","userid":["0214382847291053"]}""";
         await using (var services = Build(dispatcher))
         {
             _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
-            var first = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
-            Assert.Equal(DingReplayOutcome.Handled, Assert.Single(first.Entries).Outcome);
+            var first = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+            Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(first.Entries).Outcome);
 
             // DingTalk lists the entry again (it documents no acknowledgement).
             _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
-            var second = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
-            Assert.Equal(DingReplayOutcome.SkippedAlreadyReplayed, Assert.Single(second.Entries).Outcome);
+            var second = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+            Assert.Equal(DingRecoveryOutcome.SkippedAlreadyRecovered, Assert.Single(second.Entries).Outcome);
         }
 
         // A new container over the same store file: still skipped; the handler ran exactly once.
         await using (var services = Build(dispatcher))
         {
             _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
-            var third = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
-            Assert.Equal(DingReplayOutcome.SkippedAlreadyReplayed, Assert.Single(third.Entries).Outcome);
+            var third = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+            Assert.Equal(DingRecoveryOutcome.SkippedAlreadyRecovered, Assert.Single(third.Entries).Outcome);
         }
 
         Assert.Single(dispatcher.HandlerRuns);
@@ -96,8 +96,8 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
         await using (var services = Build(dispatcher))
         {
             _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["someone-else"]}""");
-            var fourth = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
-            Assert.Equal(DingReplayOutcome.Handled, Assert.Single(fourth.Entries).Outcome);
+            var fourth = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+            Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(fourth.Entries).Outcome);
         }
 
         var lines = await File.ReadAllLinesAsync(_storePath);
@@ -114,27 +114,27 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_failing_handler_is_reported_by_name_and_retried_by_the_next_replay()
+    public async Task A_failing_handler_is_reported_by_name_and_retried_by_the_next_recovery()
     {
         var dispatcher = new TestDispatcher("bpms_instance_change") { HandlerName = "Approvals.OnInstanceChange" };
         var fail = true;
         dispatcher.Handler = _ => fail ? throw new InvalidOperationException("approval service down") : ValueTask.CompletedTask;
         await using var services = Build(dispatcher);
         const string Data = """{"corpid":"dingcorp0001","bpmsCallBackData":{"processInstanceId":"p-1","type":"finish","result":"agree"}}""";
-        var replayer = services.GetRequiredService<DingFailedEventReplayer>();
+        var recovery = services.GetRequiredService<DingFailedEventRecovery>();
 
         _server.EnqueueFailedEvent("bpms_instance_change", EventTime, Data);
-        var failed = await replayer.ReplayAsync();
+        var failed = await recovery.RecoverAsync();
         var entry = Assert.Single(failed.Entries);
-        Assert.Equal(DingReplayOutcome.Failed, entry.Outcome);
+        Assert.Equal(DingRecoveryOutcome.Failed, entry.Outcome);
         Assert.Equal(["Approvals.OnInstanceChange"], entry.FailedHandlers);
         Assert.Equal("approval service down", entry.Error);
         Assert.False(failed.Succeeded);
 
         fail = false;
         _server.EnqueueFailedEvent("bpms_instance_change", EventTime, Data);
-        var retried = await replayer.ReplayAsync();
-        Assert.Equal(DingReplayOutcome.Handled, Assert.Single(retried.Entries).Outcome);
+        var retried = await recovery.RecoverAsync();
+        Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(retried.Entries).Outcome);
     }
 
     [Fact(Timeout = 60_000)]
@@ -145,22 +145,22 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
         _server.EnqueueFailedEvent("calendar_event_change", EventTime, """{"corpid":"dingcorp0001","callbackData":{"eventId":"c-1"}}""");
         _server.EnqueueFailedEventJson("""{"call_back_tag":"user_add_org","event_time":1717034512000,"user_add_org":"garbage, not a map"}""");
         _server.EnqueueFailedEventJson("""{"call_back_tag":"user_add_org","event_time":1717034513000,"user_add_org":"{corpid=dingcorp0001, userid=[u-7, u-8]}"}""");
-        var replayer = services.GetRequiredService<DingFailedEventReplayer>();
+        var recovery = services.GetRequiredService<DingFailedEventRecovery>();
 
-        var report = await replayer.ReplayAsync();
+        var report = await recovery.RecoverAsync();
 
-        Assert.Equal([DingReplayOutcome.NotHandled, DingReplayOutcome.InvalidEntry, DingReplayOutcome.Handled], report.Entries.Select(e => e.Outcome));
+        Assert.Equal([DingRecoveryOutcome.NotHandled, DingRecoveryOutcome.InvalidEntry, DingRecoveryOutcome.Handled], report.Entries.Select(e => e.Outcome));
         Assert.Contains("neither a JSON object nor a Java-map string", report.Entries[1].Error, StringComparison.Ordinal);
         var run = Assert.Single(dispatcher.HandlerRuns);
         Assert.Equal("""{"EventType":"user_add_org","UserId":["u-7","u-8"],"CorpId":"dingcorp0001","TimeStamp":"1717034513000"}""", Encoding.UTF8.GetString(run.Payload.Span));
 
         // Not handled is not recorded: a handler added later still gets the event.
         _server.EnqueueFailedEvent("calendar_event_change", EventTime, """{"corpid":"dingcorp0001","callbackData":{"eventId":"c-1"}}""");
-        Assert.Equal(DingReplayOutcome.NotHandled, Assert.Single((await replayer.ReplayAsync()).Entries).Outcome);
+        Assert.Equal(DingRecoveryOutcome.NotHandled, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Every_page_of_the_failed_list_is_replayed()
+    public async Task Every_page_of_the_failed_list_is_recovered()
     {
         var dispatcher = new TestDispatcher("user_add_org");
         await using var services = Build(dispatcher);
@@ -169,10 +169,10 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
             _server.EnqueueFailedEvent("user_add_org", EventTime.AddSeconds(i), $$"""{"corpid":"dingcorp0001","userid":["u{{i}}"]}""");
         }
 
-        var report = await services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync();
+        var report = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
 
         Assert.Equal(2, report.Pages);
-        Assert.Equal(FakeDingTalkServer.FailedResultPageSize + 50, report.Count(DingReplayOutcome.Handled));
+        Assert.Equal(FakeDingTalkServer.FailedResultPageSize + 50, report.Count(DingRecoveryOutcome.Handled));
         Assert.Equal(FakeDingTalkServer.FailedResultPageSize + 50, dispatcher.HandlerRuns.Count);
     }
 
@@ -182,7 +182,7 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
         await using var services = Build(new TestDispatcher("user_add_org"));
         _server.FailNext(DingTalkClient.GetFailedEventsPath, 71007, "回调地址未注册");
 
-        var error = await Assert.ThrowsAsync<DingTalkApiException>(() => services.GetRequiredService<DingFailedEventReplayer>().ReplayAsync());
+        var error = await Assert.ThrowsAsync<DingTalkApiException>(() => services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync());
 
         Assert.Equal(71007, error.ErrorCode);
     }
@@ -194,15 +194,15 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
         {
             ["DingGen:AppKey"] = "dingfakeappkey0001",
             ["DingGen:AppSecret"] = "fake-app-secret",
-            ["DingGen:Replay:StorePath"] = " ",
+            ["DingGen:Recovery:StorePath"] = " ",
         }).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventReplay();
+        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventRecovery();
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<DingFailedEventReplayOptions>>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
-        Assert.Contains("DingGen:Replay:StorePath must not be empty", error.Message, StringComparison.Ordinal);
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<DingFailedEventRecoveryOptions>>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
+        Assert.Contains("DingGen:Recovery:StorePath must not be empty", error.Message, StringComparison.Ordinal);
     }
 
     private ServiceProvider Build(TestDispatcher dispatcher)
@@ -212,11 +212,11 @@ public sealed class FailedEventReplayTests : IAsyncLifetime
             ["DingGen:AppKey"] = _server.Options.AppKey,
             ["DingGen:AppSecret"] = _server.Options.AppSecret,
             ["DingGen:OpenApi:BaseAddress"] = _server.BaseAddress.ToString(),
-            ["DingGen:Replay:StorePath"] = _storePath,
+            ["DingGen:Recovery:StorePath"] = _storePath,
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IDingEventDispatcher>(dispatcher);
-        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventReplay();
+        services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventRecovery();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

@@ -13,14 +13,14 @@ namespace DingGen;
 /// <param name="Tag">The entry's <c>call_back_tag</c>.</param>
 /// <param name="EventTimeMilliseconds">The entry's <c>event_time</c>, Unix milliseconds.</param>
 /// <param name="DataSha256">Lowercase hex SHA-256 of the entry's data member as DingTalk sent it (UTF-8; empty when absent).</param>
-public readonly record struct DingReplayKey(string Tag, long EventTimeMilliseconds, string DataSha256)
+public readonly record struct DingRecoveryKey(string Tag, long EventTimeMilliseconds, string DataSha256)
 {
     /// <summary>The key of <paramref name="entry"/>.</summary>
-    public static DingReplayKey For(DingFailedEvent entry)
+    public static DingRecoveryKey For(DingFailedEvent entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var data = Encoding.UTF8.GetBytes(entry.DataJson ?? string.Empty);
-        return new DingReplayKey(entry.Tag, entry.EventTime.ToUnixTimeMilliseconds(), Convert.ToHexStringLower(SHA256.HashData(data)));
+        return new DingRecoveryKey(entry.Tag, entry.EventTime.ToUnixTimeMilliseconds(), Convert.ToHexStringLower(SHA256.HashData(data)));
     }
 
     /// <summary>A stable event id derived from the key (lowercase hex SHA-256 of tag, event time and data hash), for entries without <c>eventId</c>/<c>BizId</c>.</summary>
@@ -32,34 +32,34 @@ public readonly record struct DingReplayKey(string Tag, long EventTimeMillisecon
 }
 
 /// <summary>
-/// Remembers which failed-list entries a replay handled, so running the replay again skips them. Only successfully handled
-/// entries are recorded. The default is <see cref="DingJsonLinesReplayStore"/>; a durable inbox can take its place.
+/// Remembers which failed-list entries a recovery handled, so running the recovery again skips them. Only successfully handled
+/// entries are recorded. The default is <see cref="DingJsonLinesRecoveryStore"/>; a durable inbox can take its place.
 /// </summary>
-public interface IDingReplayStore
+public interface IDingRecoveryStore
 {
-    /// <summary>Whether <paramref name="key"/> was recorded by an earlier replay.</summary>
-    ValueTask<bool> ContainsAsync(DingReplayKey key, CancellationToken cancellationToken = default);
+    /// <summary>Whether <paramref name="key"/> was recorded by an earlier recovery.</summary>
+    ValueTask<bool> ContainsAsync(DingRecoveryKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Records <paramref name="key"/> as handled; recording it again is harmless.</summary>
-    ValueTask AddAsync(DingReplayKey key, CancellationToken cancellationToken = default);
+    ValueTask AddAsync(DingRecoveryKey key, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
-/// The default <see cref="IDingReplayStore"/>: a JSON-lines file, one <c>{"tag","eventTime","sha256","replayedAt"}</c> line
+/// The default <see cref="IDingRecoveryStore"/>: a JSON-lines file, one <c>{"tag","eventTime","sha256","recoveredAt"}</c> line
 /// per handled entry, appended and flushed as each entry is handled. On Unix the file is created readable and writable by
 /// its owner only. A line that cannot be read (for example one cut short by a crash) is ignored.
 /// </summary>
 /// <remarks>Thread-safe within one process. Not meant to be shared by several processes at once.</remarks>
-public sealed class DingJsonLinesReplayStore : IDingReplayStore
+public sealed class DingJsonLinesRecoveryStore : IDingRecoveryStore
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _timeProvider;
-    private HashSet<DingReplayKey>? _keys;
+    private HashSet<DingRecoveryKey>? _keys;
 
     /// <summary>Creates a store over the file at <paramref name="path"/> (created on the first record, with its directory).</summary>
     /// <param name="path">The file path.</param>
-    /// <param name="timeProvider">The clock the <c>replayedAt</c> member is read from.</param>
-    public DingJsonLinesReplayStore(string path, TimeProvider? timeProvider = null)
+    /// <param name="timeProvider">The clock the <c>recoveredAt</c> member is read from.</param>
+    public DingJsonLinesRecoveryStore(string path, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -70,7 +70,7 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
     public string Path { get; }
 
     /// <inheritdoc />
-    public async ValueTask<bool> ContainsAsync(DingReplayKey key, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> ContainsAsync(DingRecoveryKey key, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -84,7 +84,7 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
     }
 
     /// <inheritdoc />
-    public async ValueTask AddAsync(DingReplayKey key, CancellationToken cancellationToken = default)
+    public async ValueTask AddAsync(DingRecoveryKey key, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -102,7 +102,7 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
                 writer.WriteString("tag"u8, key.Tag);
                 writer.WriteNumber("eventTime"u8, key.EventTimeMilliseconds);
                 writer.WriteString("sha256"u8, key.DataSha256);
-                writer.WriteString("replayedAt"u8, _timeProvider.GetUtcNow());
+                writer.WriteString("recoveredAt"u8, _timeProvider.GetUtcNow());
                 writer.WriteEndObject();
             }
 
@@ -132,14 +132,14 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
         }
     }
 
-    private async ValueTask<HashSet<DingReplayKey>> LoadAsync(CancellationToken cancellationToken)
+    private async ValueTask<HashSet<DingRecoveryKey>> LoadAsync(CancellationToken cancellationToken)
     {
         if (_keys is not null)
         {
             return _keys;
         }
 
-        var keys = new HashSet<DingReplayKey>();
+        var keys = new HashSet<DingRecoveryKey>();
         if (File.Exists(Path))
         {
             var lines = await File.ReadAllLinesAsync(Path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
         return keys;
     }
 
-    private static bool TryParse(string line, out DingReplayKey key)
+    private static bool TryParse(string line, out DingRecoveryKey key)
     {
         key = default;
         if (string.IsNullOrWhiteSpace(line))
@@ -173,13 +173,13 @@ public sealed class DingJsonLinesReplayStore : IDingReplayStore
                 && root.TryGetProperty("eventTime", out var time) && time.TryGetInt64(out var ms)
                 && root.TryGetProperty("sha256", out var hash) && hash.ValueKind == JsonValueKind.String)
             {
-                key = new DingReplayKey(tag.GetString()!, ms, hash.GetString()!);
+                key = new DingRecoveryKey(tag.GetString()!, ms, hash.GetString()!);
                 return true;
             }
         }
         catch (JsonException)
         {
-            // A line cut short by a crash: the entry is replayed again, which handlers must tolerate anyway.
+            // A line cut short by a crash: the entry is recovered again, which handlers must tolerate anyway.
         }
 
         return false;

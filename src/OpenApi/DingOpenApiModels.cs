@@ -21,7 +21,7 @@ public sealed record DingCallbackRegistration(string Url, IReadOnlyList<string> 
 /// <remarks>DingTalk documents no cursor or acknowledgement: entries may repeat across calls; de-duplicate.</remarks>
 public sealed record DingFailedEventPage(IReadOnlyList<DingFailedEvent> Events, bool HasMore);
 
-/// <summary>One entry of the failed-delivery list (spec 3.6), parsed defensively and kept raw for the replay adapter.</summary>
+/// <summary>One entry of the failed-delivery list (spec 3.6), parsed defensively and kept raw for the recovery adapter.</summary>
 /// <param name="Tag">The entry's <c>call_back_tag</c> (the event type).</param>
 /// <param name="EventTime">The entry's <c>event_time</c> (milliseconds since the Unix epoch in DingTalk's JSON).</param>
 /// <param name="CorpId">The <c>corpid</c> inside the tag member, when present.</param>

@@ -1,0 +1,180 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DingGen;
+
+/// <summary>
+/// THE delivery pipeline: the only place where an event meets the handlers. It creates the DI scope of the event, builds its
+/// <see cref="DingEventContext"/>, dispatches through every module (<see cref="DingEventRouter"/>), turns a throwing dispatcher into a
+/// failure, logs every failed handler and the outcome (category <c>DingGen.Delivery</c>) and counts it (<c>dinggen.deliveries</c>,
+/// <c>dinggen.delivery.duration</c>, tagged with the channel). Every channel — the HTTP callback processor, stream mode, the inbox worker,
+/// failed-delivery recovery — is an adapter around <see cref="DeliverAsync"/> that maps the result to its own answer.
+/// </summary>
+/// <remarks>
+/// A custom channel (a queue, a test) delivers through it the same way: resolve <see cref="DingDeliveryPipeline"/> from DI (registered
+/// by <c>AddDingGen</c>) and call <see cref="DeliverAsync"/> with the decrypted event. It never throws for a failing handler.
+/// </remarks>
+public sealed class DingDeliveryPipeline
+{
+    /// <summary>A delivery over HTTP slower than this logs "DingTalk deadline at risk" (DingTalk waits 1500 ms).</summary>
+    public static readonly TimeSpan DeadlineWarningThreshold = TimeSpan.FromMilliseconds(1000);
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly DingEventRouter _router;
+    private readonly FrozenSet<string> _handled;
+    private readonly TimeProvider _time;
+    private readonly DingDeliveryMetrics _metrics;
+    private readonly ILogger _logger;
+
+    internal DingDeliveryPipeline(IServiceScopeFactory scopes, DingEventRouter router, TimeProvider time, DingDeliveryMetrics metrics, ILoggerFactory? loggerFactory)
+    {
+        _scopes = scopes;
+        _router = router;
+        _handled = router.HandledEventTypes.ToFrozenSet(StringComparer.Ordinal);
+        _time = time;
+        _metrics = metrics;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(DingDeliveryLog.Category);
+    }
+
+    /// <summary>The composition of every module's dispatcher.</summary>
+    public DingEventRouter Router => _router;
+
+    /// <summary>Whether any module handles <paramref name="eventType"/>.</summary>
+    public bool Handles(string eventType) => _handled.Contains(eventType);
+
+    /// <summary>
+    /// Runs every handler of <paramref name="delivery"/> in a DI scope of its own and reports the combined result (an event type no
+    /// module handles is offered to every dispatcher too, and counted and logged as unhandled). Never throws for a failing handler or dispatcher:
+    /// the failure is in the result (<see cref="DingHandlerFailure.DispatcherName"/> for a dispatcher that threw).
+    /// </summary>
+    /// <param name="delivery">The event.</param>
+    /// <param name="cancellationToken">Handed to the handlers as <see cref="DingEventContext.CancellationToken"/> (the host's stopping token).</param>
+    public async ValueTask<DingDispatchResult> DeliverAsync(DingDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var start = _time.GetTimestamp();
+        var app = DingGenServiceCollectionExtensions.DisplayName(delivery.AppName);
+        var channel = delivery.ChannelName;
+        var observer = delivery.Channel == DingDeliveryChannel.HttpPush && delivery.InboxEntryId is null ? new HandlerObserver() : null;
+        DingDispatchResult result;
+        string eventId;
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            var context = new DingEventContext(delivery.EventType, delivery.Payload, scope.ServiceProvider)
+            {
+                EventId = delivery.EventId!,
+                CorpId = delivery.CorpId,
+                Channel = delivery.Channel,
+                ReceivedAt = delivery.ReceivedAt,
+                AppName = delivery.AppName.Length == 0 ? null : delivery.AppName,
+                DeliveryAttempt = delivery.Attempt,
+                CancellationToken = cancellationToken,
+                TimeProvider = _time,
+                Observer = observer,
+            };
+            eventId = context.EventId;
+
+            try
+            {
+                result = await _router.DispatchAsync(context).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                result = DingDispatchResult.Failed([DingHandlerFailure.OfDispatcher(delivery.EventType, ex)]);
+            }
+        }
+
+        var elapsed = _time.GetElapsedTime(start);
+        string outcome;
+        switch (result.Status)
+        {
+            case DingDispatchStatus.Failed:
+                var consequence = Consequence(delivery);
+                foreach (var failure in result.Failures)
+                {
+                    if (failure.IsDispatcherFailure)
+                    {
+                        DingDeliveryLog.DispatcherFailed(_logger, failure.Exception, delivery.EventType, eventId, app, channel, consequence);
+                    }
+                    else
+                    {
+                        DingDeliveryLog.HandlerFailed(_logger, failure.Exception, failure.HandlerName, failure.EventType, eventId, app, channel, consequence);
+                    }
+                }
+
+                outcome = "failed";
+                break;
+            case DingDispatchStatus.Handled:
+                outcome = "handled";
+                break;
+            default:
+                outcome = "unhandled";
+                DingDeliveryLog.Unhandled(_logger, delivery.EventType, eventId, app, channel);
+                break;
+        }
+
+        if (observer is not null && elapsed > DeadlineWarningThreshold)
+        {
+            DingDeliveryLog.DeadlineAtRisk(_logger, delivery.EventType, app, elapsed.TotalMilliseconds, observer.Describe());
+        }
+
+        _metrics.Delivered(app, channel, delivery.EventType, outcome, elapsed);
+        DingDeliveryLog.Completed(_logger, delivery.EventType, eventId, app, channel, delivery.CorpId, outcome, elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    /// <summary>What the channel does with a failed delivery, for the log line.</summary>
+    private static string Consequence(DingDelivery delivery) => delivery switch
+    {
+        { InboxEntryId: not null } => "the inbox retries it with backoff, then dead-letters it",
+        { Channel: DingDeliveryChannel.HttpPush } => "answered 500 so DingTalk redelivers",
+        { Channel: DingDeliveryChannel.Stream } => "acknowledged LATER so DingTalk redelivers",
+        _ => "recovery keeps it and tries it again",
+    };
+
+    /// <summary>Collects each handler's duration for the deadline warning.</summary>
+    private sealed class HandlerObserver : IDingHandlerObserver
+    {
+        private readonly List<(string Handler, TimeSpan Duration, bool Failed)> _handlers = new(2);
+
+        public void OnHandlerCompleted(DingEventContext context, string handlerName, TimeSpan duration, Exception? exception)
+        {
+            lock (_handlers)
+            {
+                _handlers.Add((handlerName, duration, exception is not null));
+            }
+        }
+
+        public string Describe()
+        {
+            lock (_handlers)
+            {
+                if (_handlers.Count == 0)
+                {
+                    return "(none reported)";
+                }
+
+                var text = new StringBuilder();
+                foreach (var (handler, duration, failed) in _handlers)
+                {
+                    if (text.Length > 0)
+                    {
+                        text.Append(", ");
+                    }
+
+                    text.Append(handler).Append(' ').Append(Math.Round(duration.TotalMilliseconds, 1).ToString(CultureInfo.InvariantCulture)).Append(" ms");
+                    if (failed)
+                    {
+                        text.Append(" (failed)");
+                    }
+                }
+
+                return text.ToString();
+            }
+        }
+    }
+}
