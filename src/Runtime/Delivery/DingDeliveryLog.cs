@@ -30,4 +30,8 @@ internal static partial class DingDeliveryLog
     [LoggerMessage(EventId = 205, EventName = "DeadlineAtRisk", Level = LogLevel.Warning,
         Message = "DingTalk deadline at risk: {EventType} for {App} took {DurationMs} ms (DingTalk waits 1500 ms); handlers: {HandlerDurations}. Acknowledge first and queue slow work (turn on the durable inbox).")]
     public static partial void DeadlineAtRisk(ILogger logger, string eventType, string app, double durationMs, string handlerDurations);
+
+    [LoggerMessage(EventId = 206, EventName = "DeliveryObserverFailed", Level = LogLevel.Warning,
+        Message = "The delivery observer {Observer} threw; the delivery's outcome is unchanged.")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);
 }

@@ -29,9 +29,11 @@ public sealed class DingDeliveryPipeline
     private readonly TimeProvider _time;
     private readonly DingDeliveryMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly IDingDeliveryObserver[] _observers;
 
-    internal DingDeliveryPipeline(IServiceScopeFactory scopes, DingEventRouter router, TimeProvider time, DingDeliveryMetrics metrics, ILoggerFactory? loggerFactory)
+    internal DingDeliveryPipeline(IServiceScopeFactory scopes, DingEventRouter router, TimeProvider time, DingDeliveryMetrics metrics, ILoggerFactory? loggerFactory, IEnumerable<IDingDeliveryObserver>? observers = null)
     {
+        _observers = observers?.ToArray() ?? [];
         _scopes = scopes;
         _router = router;
         _handled = router.HandledEventTypes.ToFrozenSet(StringComparer.Ordinal);
@@ -124,7 +126,34 @@ public sealed class DingDeliveryPipeline
 
         _metrics.Delivered(app, channel, delivery.EventType, outcome, elapsed);
         DingDeliveryLog.Completed(_logger, delivery.EventType, eventId, app, channel, delivery.CorpId, outcome, elapsed.TotalMilliseconds);
+        if (_observers.Length > 0)
+        {
+            Notify(delivery, channel, eventId, result, elapsed);
+        }
+
         return result;
+    }
+
+    private void Notify(DingDelivery delivery, string channel, string eventId, DingDispatchResult result, TimeSpan elapsed)
+    {
+        var failed = new string[result.Failures.Count];
+        for (var i = 0; i < failed.Length; i++)
+        {
+            failed[i] = result.Failures[i].HandlerName;
+        }
+
+        var record = new DingDeliveryRecord(_time.GetUtcNow(), delivery.AppName, channel, delivery.EventType, eventId, result.Status, elapsed, failed);
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnDelivered(record);
+            }
+            catch (Exception ex)
+            {
+                DingDeliveryLog.ObserverFailed(_logger, ex, observer.GetType().Name);
+            }
+        }
     }
 
     /// <summary>What the channel does with a failed delivery, for the log line.</summary>

@@ -34,7 +34,8 @@ public static partial class DingGenServiceCollectionExtensions
             sp.GetRequiredService<DingEventRouter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DingDeliveryMetrics>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+            sp.GetServices<IDingDeliveryObserver>()));
         return services;
     }
 
