@@ -25,7 +25,7 @@ internal static class HandlerParser
         }
 
         var tags = ReadTags(context, cancellationToken);
-        if (tags.Count == 0)
+        if (tags.Length == 0)
         {
             return null;
         }
@@ -60,14 +60,15 @@ internal static class HandlerParser
                 typeFqn,
                 HandlerShapeRules.MetadataName(type),
                 parameter.IsNullableService,
-                parameter.ServiceKey is { } key ? FormatKey(key) : null);
+                parameter.ServiceKey is { } key ? FormatKey(key) : null,
+                Naming.IsKeyword(parameter.Symbol.Name) ? "@" + parameter.Symbol.Name : parameter.Symbol.Name);
             signature.Append(i == 0 ? string.Empty : ",").Append(typeFqn);
         }
 
         var containing = method.ContainingType;
         var containingFqn = containing.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         return new HandlerModel(
-            tags.ToEquatableArray(),
+            new EquatableArray<string>(tags),
             containingFqn,
             containing.ToDisplayString(NameFormat) + "." + method.Name,
             method.ToDisplayString(IdentifierFormat),
@@ -77,25 +78,15 @@ internal static class HandlerParser
             new EquatableArray<ParameterModel>(parameters));
     }
 
-    private static List<string> ReadTags(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The routed tags of the method by the shared rule (<see cref="EventTagRules"/>), in ordinal order. Handshake events
+    /// are those the catalogue the compilation sees marks (<see cref="HandshakeEvents.Of"/>, read once per compilation).
+    /// </summary>
+    private static string[] ReadTags(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var tags = new List<string>(context.Attributes.Length);
-        foreach (var attribute in context.Attributes)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not string tag
-                || string.IsNullOrWhiteSpace(tag)
-                || KnownNames.IsHandshakeEvent(tag)
-                || tags.Contains(tag))
-            {
-                continue;
-            }
-
-            tags.Add(tag);
-        }
-
-        tags.Sort(StringComparer.Ordinal);
+        var handshakes = HandshakeEvents.Of(context.SemanticModel.Compilation);
+        var tags = EventTagRules.RoutedTags(EventTagRules.Read(context.Attributes, handshakes, cancellationToken)).ToArray();
+        Array.Sort(tags, StringComparer.Ordinal);
         return tags;
     }
 
