@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DingGen.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,20 +8,12 @@ namespace DingGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DuplicateEventTypeAnalyzer : EventTagAnalyzer
 {
-    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(DiagnosticDescriptors.DuplicateEventType);
-
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
-
-    private protected override void Analyze(SymbolAnalysisContext context, IMethodSymbol method, EventTagUse use, EventCatalog catalog)
+    /// <summary>Creates the analyzer.</summary>
+    public DuplicateEventTypeAnalyzer()
+        : base(DiagnosticDescriptors.DuplicateEventType)
     {
-        if (use.Status == EventTagStatus.Duplicate)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.DuplicateEventType,
-                HandlerEvents.GetArgumentLocation(use, context.CancellationToken),
-                method.Name,
-                use.Tag));
-        }
     }
+
+    private protected override Finding? Describe(IMethodSymbol method, EventTagUse use, EventCatalog catalog, CancellationToken cancellationToken) =>
+        use.Status == EventTagStatus.Duplicate ? new Finding(null, method.Name, use.Tag) : null;
 }

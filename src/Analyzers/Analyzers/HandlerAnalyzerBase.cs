@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DingGen.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -44,9 +45,24 @@ internal sealed class HandlerAnalysis
     public EventCatalog Catalog { get; }
 }
 
-/// <summary>An analyzer of the tags of each <c>[DingEvent]</c> method: it judges each attribute with the shared rule.</summary>
+/// <summary>
+/// An analyzer of one rule about the tags of each <c>[DingEvent]</c> method: it judges each attribute with the shared rule
+/// (<see cref="EventTagRules"/>) and reports its one descriptor on the attribute's argument when <see cref="Describe"/>
+/// finds something.
+/// </summary>
 public abstract class EventTagAnalyzer : HandlerAnalyzerBase
 {
+    private readonly DiagnosticDescriptor _descriptor;
+
+    private protected EventTagAnalyzer(DiagnosticDescriptor descriptor)
+    {
+        _descriptor = descriptor;
+        SupportedDiagnostics = ImmutableArray.Create(descriptor);
+    }
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; }
+
     private protected sealed override void Start(CompilationStartAnalysisContext context, HandlerAnalysis analysis) =>
         context.RegisterSymbolAction(
             symbol =>
@@ -54,11 +70,32 @@ public abstract class EventTagAnalyzer : HandlerAnalyzerBase
                 var method = (IMethodSymbol)symbol.Symbol;
                 foreach (var use in HandlerEvents.Read(method, analysis.EventAttribute, analysis.Catalog, symbol.CancellationToken))
                 {
-                    Analyze(symbol, method, use, analysis.Catalog);
+                    if (Describe(method, use, analysis.Catalog, symbol.CancellationToken) is { } finding)
+                    {
+                        symbol.ReportDiagnostic(Diagnostic.Create(
+                            _descriptor,
+                            HandlerEvents.GetArgumentLocation(use, symbol.CancellationToken),
+                            finding.Properties,
+                            finding.Arguments));
+                    }
                 }
             },
             SymbolKind.Method);
 
-    /// <summary>Reports what is wrong with one attribute of <paramref name="method"/>, if this analyzer's rule finds anything.</summary>
-    private protected abstract void Analyze(SymbolAnalysisContext context, IMethodSymbol method, EventTagUse use, EventCatalog catalog);
+    /// <summary>What this rule finds wrong with one attribute of <paramref name="method"/>, or null.</summary>
+    private protected abstract Finding? Describe(IMethodSymbol method, EventTagUse use, EventCatalog catalog, CancellationToken cancellationToken);
+
+    /// <summary>The message arguments and properties of one diagnostic.</summary>
+    private protected sealed class Finding
+    {
+        public Finding(ImmutableDictionary<string, string?>? properties, params object?[] arguments)
+        {
+            Properties = properties;
+            Arguments = arguments;
+        }
+
+        public ImmutableDictionary<string, string?>? Properties { get; }
+
+        public object?[] Arguments { get; }
+    }
 }

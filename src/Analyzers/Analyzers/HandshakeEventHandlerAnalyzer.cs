@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DingGen.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -12,19 +11,12 @@ namespace DingGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandshakeEventHandlerAnalyzer : EventTagAnalyzer
 {
-    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(DiagnosticDescriptors.HandshakeEventHandler);
-
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
-
-    private protected override void Analyze(SymbolAnalysisContext context, IMethodSymbol method, EventTagUse use, EventCatalog catalog)
+    /// <summary>Creates the analyzer.</summary>
+    public HandshakeEventHandlerAnalyzer()
+        : base(DiagnosticDescriptors.HandshakeEventHandler)
     {
-        if (use.Status == EventTagStatus.Handshake)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.HandshakeEventHandler,
-                HandlerEvents.GetArgumentLocation(use, context.CancellationToken),
-                use.Tag));
-        }
     }
+
+    private protected override Finding? Describe(IMethodSymbol method, EventTagUse use, EventCatalog catalog, CancellationToken cancellationToken) =>
+        use.Status == EventTagStatus.Handshake ? new Finding(null, use.Tag) : null;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DingGen.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,19 +8,12 @@ namespace DingGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InvalidEventTypeAnalyzer : EventTagAnalyzer
 {
-    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(DiagnosticDescriptors.InvalidEventType);
-
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
-
-    private protected override void Analyze(SymbolAnalysisContext context, IMethodSymbol method, EventTagUse use, EventCatalog catalog)
+    /// <summary>Creates the analyzer.</summary>
+    public InvalidEventTypeAnalyzer()
+        : base(DiagnosticDescriptors.InvalidEventType)
     {
-        if (use.Status == EventTagStatus.Invalid)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.InvalidEventType,
-                HandlerEvents.GetArgumentLocation(use, context.CancellationToken),
-                HandlerEvents.GetArgumentText(use, context.CancellationToken)));
-        }
     }
+
+    private protected override Finding? Describe(IMethodSymbol method, EventTagUse use, EventCatalog catalog, CancellationToken cancellationToken) =>
+        use.Status == EventTagStatus.Invalid ? new Finding(null, HandlerEvents.GetArgumentText(use, cancellationToken)) : null;
 }

@@ -9,16 +9,17 @@ namespace DingGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnknownEventTypeAnalyzer : EventTagAnalyzer
 {
-    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(DiagnosticDescriptors.UnknownEventType);
+    /// <summary>Creates the analyzer.</summary>
+    public UnknownEventTypeAnalyzer()
+        : base(DiagnosticDescriptors.UnknownEventType)
+    {
+    }
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
-
-    private protected override void Analyze(SymbolAnalysisContext context, IMethodSymbol method, EventTagUse use, EventCatalog catalog)
+    private protected override Finding? Describe(IMethodSymbol method, EventTagUse use, EventCatalog catalog, CancellationToken cancellationToken)
     {
         if (!HandlerEvents.IsUnknown(use, catalog))
         {
-            return;
+            return null;
         }
 
         var tag = use.Tag!;
@@ -39,11 +40,6 @@ public sealed class UnknownEventTypeAnalyzer : EventTagAnalyzer
             hint = "; declare events DingTalk added later with [assembly: DingCustomEvent(\"" + tag + "\", typeof(Payload))]";
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.UnknownEventType,
-            HandlerEvents.GetArgumentLocation(use, context.CancellationToken),
-            properties,
-            tag,
-            hint));
+        return new Finding(properties, tag, hint);
     }
 }
