@@ -1,4 +1,3 @@
-using System.Text;
 using DingGen.Generator.Model;
 
 namespace DingGen.Generator.Emitting;
@@ -78,30 +77,7 @@ internal static class RegistrationEmitter
     }
 
     /// <summary><c>Acme.Hr.Module</c> → <c>AcmeHrModuleDingModule</c>: letters and digits kept, each part capitalised.</summary>
-    public static string ModuleName(string assemblyName)
-    {
-        var builder = new StringBuilder();
-        var upper = true;
-        foreach (var character in assemblyName)
-        {
-            if (char.IsLetterOrDigit(character) && character < 128)
-            {
-                builder.Append(upper ? char.ToUpperInvariant(character) : character);
-                upper = false;
-            }
-            else
-            {
-                upper = true;
-            }
-        }
-
-        if (builder.Length == 0 || char.IsDigit(builder[0]))
-        {
-            builder.Insert(0, "Assembly");
-        }
-
-        return builder.Append("DingModule").ToString();
-    }
+    public static string ModuleName(string assemblyName) => Naming.Pascal(assemblyName, "Assembly") + "DingModule";
 
     private static string EscapeXml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -12,8 +12,11 @@ namespace DingGen.Generator.Model;
 /// </summary>
 internal static class Naming
 {
-    /// <summary><c>bpms_instance_change</c> → <c>BpmsInstanceChange</c>: ASCII letters and digits kept, each word capitalised.</summary>
-    public static string Pascal(string text)
+    /// <summary>
+    /// <c>bpms_instance_change</c> → <c>BpmsInstanceChange</c>: ASCII letters and digits kept, each word capitalised; a name
+    /// that would be empty or start with a digit gets <paramref name="prefix"/> in front.
+    /// </summary>
+    public static string Pascal(string text, string prefix = "Event")
     {
         var builder = new StringBuilder(text.Length);
         var upper = true;
@@ -32,7 +35,7 @@ internal static class Naming
 
         if (builder.Length == 0 || char.IsDigit(builder[0]))
         {
-            builder.Insert(0, "Event");
+            builder.Insert(0, prefix);
         }
 
         return builder.ToString();
