@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace DingGen.Common;
@@ -37,25 +38,29 @@ internal sealed class KnownEvent
 /// <c>[assembly: DingCustomEvent(tag, typeof(T))]</c> declarations.
 /// </summary>
 /// <remarks>
-/// The catalogue is found by metadata name wherever it is declared (normally in DingGen.dll). Its payload records, and
-/// their base records in the same namespace, count as catalogue records in addition to what
-/// <see cref="HandlerShapeRules.IsCatalogueRecord"/> accepts (namespace <c>DingGen.Events</c> of assembly <c>DingGen</c>).
-/// For the real DingGen.dll both sets are the same; the wider set lets tests declare a stand-in catalogue in source.
+/// The catalogue is found by metadata name wherever it is declared (normally in DingGen.dll). Which types are catalogue
+/// records, which events are handshakes and which parameters are custom payloads are the shared rules of
+/// <see cref="HandlerShapeRules.IsCatalogueRecord"/>, <see cref="HandshakeEvents"/> and <see cref="CustomEventRules"/>,
+/// so the analyzers judge exactly as the generator does.
 /// </remarks>
 internal sealed class EventCatalog
 {
     private readonly ImmutableDictionary<string, KnownEvent> _events;
-    private readonly ImmutableHashSet<ITypeSymbol> _catalogueRecords;
     private readonly ImmutableHashSet<ITypeSymbol> _customPayloads;
+    private readonly CustomPayloadIndex _customPayloadIndex;
 
-    public EventCatalog(bool hasCatalogue, ImmutableDictionary<string, KnownEvent> events, ImmutableHashSet<ITypeSymbol> catalogueRecords, ImmutableHashSet<ITypeSymbol> customPayloads, INamedTypeSymbol? genericEvent)
+    public EventCatalog(bool hasCatalogue, ImmutableDictionary<string, KnownEvent> events, ImmutableHashSet<ITypeSymbol> customPayloads, CustomPayloadIndex customPayloadIndex, INamedTypeSymbol? genericEvent, HandshakeEvents handshakes)
     {
         HasCatalogue = hasCatalogue;
         _events = events;
-        _catalogueRecords = catalogueRecords;
         _customPayloads = customPayloads;
+        _customPayloadIndex = customPayloadIndex;
         GenericEvent = genericEvent;
+        Handshakes = handshakes;
     }
+
+    /// <summary>The events the catalogue marks as handshakes (DING008).</summary>
+    public HandshakeEvents Handshakes { get; }
 
     /// <summary>Whether <c>DingGen.DingEventTypes</c> was found. Without it no tag can be called unknown.</summary>
     public bool HasCatalogue { get; }
@@ -67,34 +72,16 @@ internal sealed class EventCatalog
 
     public KnownEvent? Find(string tag) => _events.TryGetValue(tag, out var known) ? known : null;
 
-    /// <summary>Whether <paramref name="type"/> is a record of the catalogue (named by it, a base of one, or in <c>DingGen.Events</c> of DingGen).</summary>
-    public bool IsCatalogueRecord(ITypeSymbol type) =>
-        _catalogueRecords.Contains(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)) || HandlerShapeRules.IsCatalogueRecord(type);
+    /// <summary>Whether <paramref name="type"/> is a record of the catalogue (<see cref="HandlerShapeRules.IsCatalogueRecord"/>).</summary>
+    public bool IsCatalogueRecord(ITypeSymbol type) => HandlerShapeRules.IsCatalogueRecord(type);
 
     /// <summary>Whether <paramref name="type"/> was declared as the payload of any <c>DingCustomEvent</c>.</summary>
     public bool IsCustomPayload(ITypeSymbol type) =>
         _customPayloads.Contains(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
 
-    /// <summary>Whether <paramref name="type"/> is a <c>DingCustomEvent</c> payload of one of <paramref name="tags"/> (the generator's rule).</summary>
-    public bool IsCustomPayloadOf(ITypeSymbol type, IEnumerable<string> tags)
-    {
-        var name = HandlerShapeRules.MetadataName(type);
-        foreach (var tag in tags)
-        {
-            if (Find(tag) is { } known)
-            {
-                foreach (var payload in known.CustomPayloads)
-                {
-                    if (HandlerShapeRules.MetadataName(payload) == name)
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether <paramref name="type"/> is a <c>DingCustomEvent</c> payload of one of <paramref name="tags"/> (the shared rule).</summary>
+    public bool IsCustomPayloadOf(ITypeSymbol type, IEnumerable<string> tags) =>
+        _customPayloadIndex.IsPayloadOf(HandlerShapeRules.MetadataName(type), tags);
 
     /// <summary>
     /// The known tag closest to <paramref name="tag"/>, or null when none is near. Case differences count for nothing,
@@ -128,15 +115,22 @@ internal sealed class EventCatalog
 /// <summary>Reads the <see cref="EventCatalog"/> of a compilation.</summary>
 internal static class EventCatalogReader
 {
-    public const string GenericEventMetadataName = "DingGen.Events.DingGenericEvent";
+    private static readonly ConditionalWeakTable<Compilation, EventCatalog> ByCompilation = new();
+
+    /// <summary>
+    /// The catalogue of <paramref name="compilation"/>, read once and shared by every analyzer of the compilation (and by
+    /// later compilation-start actions of the same compilation).
+    /// </summary>
+    public static EventCatalog GetOrRead(Compilation compilation) =>
+        ByCompilation.GetValue(compilation, static c => Read(c, CancellationToken.None));
 
     public static EventCatalog Read(Compilation compilation, CancellationToken cancellationToken)
     {
         var events = ImmutableDictionary.CreateBuilder<string, KnownEvent>(StringComparer.Ordinal);
-        var records = ImmutableHashSet.CreateBuilder<ITypeSymbol>(SymbolEqualityComparer.Default);
         var customPayloads = ImmutableHashSet.CreateBuilder<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var customIndex = new CustomPayloadIndex();
 
-        var catalogue = GetBestTypeByMetadataName(compilation, KnownNames.DingEventTypes);
+        var catalogue = compilation.GetBestTypeByMetadataName(KnownNames.DingEventTypes);
         if (catalogue is not null)
         {
             foreach (var member in catalogue.GetMembers())
@@ -147,79 +141,28 @@ internal static class EventCatalogReader
                     continue;
                 }
 
-                var payload = ReadPayloadAttribute(field);
-                if (payload is not null)
-                {
-                    AddRecordAndBases(records, payload);
-                }
-
-                events[tag] = new KnownEvent(tag, field.Name, payload, ImmutableArray<ITypeSymbol>.Empty);
+                events[tag] = new KnownEvent(tag, field.Name, ReadPayloadAttribute(field), ImmutableArray<ITypeSymbol>.Empty);
             }
         }
 
         foreach (var attribute in compilation.Assembly.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass is null
-                || HandlerShapeRules.MetadataName(attribute.AttributeClass) != KnownNames.DingCustomEventAttribute
-                || attribute.ConstructorArguments.Length != 2
-                || attribute.ConstructorArguments[0].Value is not string tag
-                || string.IsNullOrWhiteSpace(tag)
-                || attribute.ConstructorArguments[1].Value is not ITypeSymbol type)
+            if (!CustomEventRules.TryRead(attribute, out var tag, out var type))
             {
                 continue;
             }
 
             customPayloads.Add(type);
+            customIndex.Add(tag, HandlerShapeRules.MetadataName(type));
             events[tag] = events.TryGetValue(tag, out var known)
                 ? known.WithCustomPayload(type)
                 : new KnownEvent(tag, null, null, ImmutableArray.Create(type));
         }
 
-        var generic = GetBestTypeByMetadataName(compilation, GenericEventMetadataName);
-        if (generic is not null)
-        {
-            records.Add(generic);
-        }
-
-        return new EventCatalog(catalogue is not null, events.ToImmutable(), records.ToImmutable(), customPayloads.ToImmutable(), generic);
-    }
-
-    /// <summary>
-    /// Like <see cref="Compilation.GetTypeByMetadataName"/>, but when several assemblies declare the name it prefers the
-    /// compilation's own type, then the single one that is accessible, instead of returning null.
-    /// </summary>
-    public static INamedTypeSymbol? GetBestTypeByMetadataName(Compilation compilation, string metadataName)
-    {
-        var own = compilation.Assembly.GetTypeByMetadataName(metadataName);
-        if (own is not null)
-        {
-            return own;
-        }
-
-        INamedTypeSymbol? found = null;
-        foreach (var reference in compilation.References)
-        {
-            if (compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol assembly)
-            {
-                continue;
-            }
-
-            var type = assembly.GetTypeByMetadataName(metadataName);
-            if (type is null || type.DeclaredAccessibility != Accessibility.Public)
-            {
-                continue;
-            }
-
-            if (found is not null)
-            {
-                return null;
-            }
-
-            found = type;
-        }
-
-        return found;
+        var generic = compilation.GetBestTypeByMetadataName(KnownNames.DingGenericEvent);
+        var handshakes = catalogue is null ? HandshakeEvents.None : HandshakeEvents.Of(compilation);
+        return new EventCatalog(catalogue is not null, events.ToImmutable(), customPayloads.ToImmutable(), customIndex, generic, handshakes);
     }
 
     /// <summary>Levenshtein distance with case folded, cut short once every path exceeds <paramref name="limit"/>.</summary>
@@ -259,7 +202,7 @@ internal static class EventCatalogReader
         foreach (var attribute in field.GetAttributes())
         {
             if (attribute.AttributeClass is { } cls
-                && HandlerShapeRules.MetadataName(cls) == KnownNames.DingEventPayloadAttribute
+                && TypeLookup.IsType(cls, KnownNames.DingEventPayloadAttribute)
                 && attribute.ConstructorArguments.Length == 1
                 && attribute.ConstructorArguments[0].Value is ITypeSymbol payload)
             {
@@ -268,20 +211,5 @@ internal static class EventCatalogReader
         }
 
         return null;
-    }
-
-    private static void AddRecordAndBases(ImmutableHashSet<ITypeSymbol>.Builder records, ITypeSymbol payload)
-    {
-        records.Add(payload);
-        var ns = payload.ContainingNamespace?.ToDisplayString();
-        for (var type = payload.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
-        {
-            if (type.ContainingNamespace?.ToDisplayString() != ns)
-            {
-                break;
-            }
-
-            records.Add(type);
-        }
     }
 }

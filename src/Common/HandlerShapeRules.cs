@@ -211,11 +211,16 @@ internal static class HandlerShapeRules
         return new HandlerShape(method, returnKind, isAsyncVoid, parameters.MoveToImmutable(), problems.ToImmutable());
     }
 
-    /// <summary>Whether <paramref name="type"/> is a record of the Runtime's event catalogue (namespace <c>DingGen.Events</c> of assembly <c>DingGen</c>).</summary>
+    /// <summary>
+    /// The catalogue-record test, the one both the generator and the analyzers apply: a class in namespace
+    /// <c>DingGen.Events</c> of the assembly that declares the catalogue <c>DingGen.DingEventTypes</c> (DingGen.dll; a
+    /// stand-in catalogue in tests qualifies the same way). Such a parameter is the handler's payload.
+    /// </summary>
     public static bool IsCatalogueRecord(ITypeSymbol type) =>
         type is INamedTypeSymbol { TypeKind: TypeKind.Class } named
-        && named.ContainingAssembly?.Name == KnownNames.RuntimeAssembly
-        && named.ContainingNamespace?.ToDisplayString() == KnownNames.EventsNamespace;
+        && TypeLookup.IsNamespace(named.ContainingNamespace, KnownNames.EventsNamespace)
+        && named.ContainingAssembly is { } assembly
+        && TypeLookup.GetTypeInAssembly(assembly, KnownNames.DingEventTypes) is not null;
 
     /// <summary>The metadata-style full name (<c>Namespace.Outer+Inner</c>) of <paramref name="type"/>, for comparisons.</summary>
     public static string MetadataName(ITypeSymbol type)
@@ -232,16 +237,15 @@ internal static class HandlerShapeRules
     private static HandlerParameterShape ReadParameter(IParameterSymbol parameter, Func<ITypeSymbol, bool> isCustomPayloadType)
     {
         var type = parameter.Type;
-        var fullName = MetadataName(type);
         var marked = HasAttribute(parameter, KnownNames.DingPayloadAttribute);
 
-        if (fullName == KnownNames.JsonElement)
+        if (TypeLookup.IsType(type, KnownNames.JsonElement))
         {
             return new HandlerParameterShape(parameter, HandlerParameterKind.Payload, PayloadKind.JsonElement, false, null);
         }
 
         if (type is INamedTypeSymbol { IsGenericType: true } generic
-            && MetadataName(generic.OriginalDefinition) == KnownNames.ReadOnlyMemory
+            && TypeLookup.IsType(generic.OriginalDefinition, KnownNames.ReadOnlyMemory)
             && generic.TypeArguments[0].SpecialType == SpecialType.System_Byte)
         {
             return new HandlerParameterShape(parameter, HandlerParameterKind.Payload, PayloadKind.Utf8Memory, false, null);
@@ -252,12 +256,12 @@ internal static class HandlerShapeRules
             return new HandlerParameterShape(parameter, HandlerParameterKind.Payload, PayloadKind.Typed, false, null);
         }
 
-        if (fullName == KnownNames.DingEventContext)
+        if (TypeLookup.IsType(type, KnownNames.DingEventContext))
         {
             return new HandlerParameterShape(parameter, HandlerParameterKind.Context, PayloadKind.None, false, null);
         }
 
-        if (fullName == KnownNames.CancellationToken)
+        if (TypeLookup.IsType(type, KnownNames.CancellationToken))
         {
             return new HandlerParameterShape(parameter, HandlerParameterKind.CancellationToken, PayloadKind.None, false, null);
         }
@@ -267,7 +271,7 @@ internal static class HandlerShapeRules
         TypedConstant? key = null;
         foreach (var attribute in parameter.GetAttributes())
         {
-            if (attribute.AttributeClass is { } cls && MetadataName(cls) == KnownNames.FromKeyedServicesAttribute && attribute.ConstructorArguments.Length == 1)
+            if (attribute.AttributeClass is { } cls && TypeLookup.IsType(cls, KnownNames.FromKeyedServicesAttribute) && attribute.ConstructorArguments.Length == 1)
             {
                 key = attribute.ConstructorArguments[0];
             }
@@ -333,12 +337,9 @@ internal static class HandlerShapeRules
             return HandlerReturnKind.Void;
         }
 
-        return MetadataName(returnType) switch
-        {
-            KnownNames.Task => HandlerReturnKind.Task,
-            KnownNames.ValueTask => HandlerReturnKind.ValueTask,
-            _ => HandlerReturnKind.Unsupported,
-        };
+        return TypeLookup.IsType(returnType, KnownNames.Task) ? HandlerReturnKind.Task
+            : TypeLookup.IsType(returnType, KnownNames.ValueTask) ? HandlerReturnKind.ValueTask
+            : HandlerReturnKind.Unsupported;
     }
 
     /// <summary>
@@ -374,7 +375,7 @@ internal static class HandlerShapeRules
         foreach (var attribute in symbol.GetAttributes())
         {
             if (attribute.AttributeClass is { } cls
-                && MetadataName(cls) == "System.ObsoleteAttribute"
+                && TypeLookup.IsType(cls, KnownNames.ObsoleteAttribute)
                 && attribute.ConstructorArguments.Length == 2
                 && attribute.ConstructorArguments[1].Value is true)
             {
@@ -389,7 +390,7 @@ internal static class HandlerShapeRules
     {
         foreach (var attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass is { } cls && MetadataName(cls) == metadataName)
+            if (attribute.AttributeClass is { } cls && TypeLookup.IsType(cls, metadataName))
             {
                 return true;
             }

@@ -16,6 +16,7 @@ internal static class KnownNames
     public const string DingEventTypes = "DingGen.DingEventTypes";
     public const string DingEventContext = "DingGen.DingEventContext";
     public const string DingEventDispatcher = "DingGen.IDingEventDispatcher";
+    public const string DingGenericEvent = "DingGen.Events.DingGenericEvent";
 
     public const string JsonElement = "System.Text.Json.JsonElement";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
@@ -25,9 +26,9 @@ internal static class KnownNames
     public const string Task = "System.Threading.Tasks.Task";
     public const string ValueTask = "System.Threading.Tasks.ValueTask";
     public const string FromKeyedServicesAttribute = "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute";
+    public const string ObsoleteAttribute = "System.ObsoleteAttribute";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
 
-    /// <summary>The handshake events the endpoint answers itself; they never reach a handler and are never registered.</summary>
-    public static bool IsHandshakeEvent(string tag) =>
-        tag == "check_url" || tag == "check_create_suite_url" || tag == "check_update_suite_url";
+    /// <summary>The named argument of <c>[DingEventPayload]</c> that marks a handshake event (see <see cref="HandshakeEvents"/>).</summary>
+    public const string HandshakeProperty = "Handshake";
 }

@@ -31,8 +31,15 @@ public sealed class DingEventGenerator : IIncrementalGenerator
             .Select(static (compilation, ct) => CompilationFacts.From(compilation, ct))
             .WithTrackingName(TrackingNames.Facts);
 
-        var customEvents = context.CompilationProvider
-            .Select(static (compilation, ct) => CompilationFacts.CustomEvents(compilation, ct))
+        // [assembly: DingCustomEvent] is found like the handlers, so an edit only re-reads the files that declare one.
+        var customEvents = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.DingCustomEventAttribute,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => CompilationFacts.ReadCustomEvents(ctx, ct))
+            .WithTrackingName(TrackingNames.CustomEventFiles)
+            .Collect()
+            .Select(static (files, ct) => CompilationFacts.CombineCustomEvents(files, ct))
             .WithTrackingName(TrackingNames.CustomEvents);
 
         var dispatch = handlers

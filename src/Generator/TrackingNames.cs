@@ -1,14 +1,23 @@
 namespace DingGen.Generator;
 
-/// <summary>Names of the pipeline steps, for incrementality tests.</summary>
+/// <summary>Names of the pipeline steps, for the incrementality tests (every one is asserted to be tracked).</summary>
 internal static class TrackingNames
 {
     /// <summary>The parse of each <c>[DingEvent]</c> method (null when the generated code cannot call it): the first cache cutoff.</summary>
     public const string ParsedHandlers = nameof(ParsedHandlers);
 
-    /// <summary>The callable handlers.</summary>
+    /// <summary>The callable handlers (the parses that are not null).</summary>
     public const string Handlers = nameof(Handlers);
+
+    /// <summary>The compilation facts: assembly name, whether the runtime is referenced, the generator's version.</summary>
     public const string Facts = nameof(Facts);
+
+    /// <summary>The <c>[assembly: DingCustomEvent]</c> declarations of each file that has any.</summary>
+    public const string CustomEventFiles = nameof(CustomEventFiles);
+
+    /// <summary>Every <c>DingCustomEvent</c> declaration of the compilation, distinct and sorted.</summary>
     public const string CustomEvents = nameof(CustomEvents);
+
+    /// <summary>The dispatch model: handlers grouped by tag, payloads and member names.</summary>
     public const string Dispatch = nameof(Dispatch);
 }

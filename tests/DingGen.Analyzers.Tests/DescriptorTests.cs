@@ -51,7 +51,11 @@ public sealed class DescriptorTests
         Assert.NotNull(row);
         Assert.Equal($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", row![..row.LastIndexOf('|')].TrimEnd() + " |");
 
-        DiagnosticAnalyzer[] analyzers = [new UnknownEventTypeAnalyzer(), new HandlerSignatureAnalyzer(), new PayloadJsonContextAnalyzer()];
+        DiagnosticAnalyzer[] analyzers =
+        [
+            new UnknownEventTypeAnalyzer(), new InvalidEventTypeAnalyzer(), new DuplicateEventTypeAnalyzer(), new HandshakeEventHandlerAnalyzer(),
+            new HandlerSignatureAnalyzer(), new PayloadJsonContextAnalyzer(),
+        ];
         Assert.Single(analyzers, a => a.SupportedDiagnostics.Any(d => d.Id == id));
     }
 

@@ -8,7 +8,7 @@ namespace DingGen.Analyzers.Tests;
 public sealed class DuplicateEventTypeTests
 {
     [Fact]
-    public Task Second_occurrence_is_reported_whatever_its_spelling() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(
+    public Task Second_occurrence_is_reported_whatever_its_spelling() => Verify.AnalyzerAsync<DuplicateEventTypeAnalyzer>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -19,7 +19,7 @@ public sealed class DuplicateEventTypeTests
         Verify.Diagnostic(DuplicateEventType).WithLocation(0).WithArguments("On", "bpms_instance_change"));
 
     [Fact]
-    public Task The_same_tag_on_two_methods_is_not_a_duplicate() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(
+    public Task The_same_tag_on_two_methods_is_not_a_duplicate() => Verify.AnalyzerAsync<DuplicateEventTypeAnalyzer>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -32,7 +32,7 @@ public sealed class DuplicateEventTypeTests
         """);
 
     [Fact]
-    public Task Fix_removes_the_repeated_attribute_from_a_shared_list() => Verify.FixAsync<UnknownEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>(
+    public Task Fix_removes_the_repeated_attribute_from_a_shared_list() => Verify.FixAsync<DuplicateEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -53,7 +53,7 @@ public sealed class DuplicateEventTypeTests
     /// take a second Fix-All pass.
     /// </remarks>
     [Fact]
-    public Task Fix_all_removes_every_repeat() => new DingCodeFixTest<UnknownEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>
+    public Task Fix_all_removes_every_repeat() => new DingCodeFixTest<DuplicateEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>
     {
         NumberOfFixAllIterations = 2,
         NumberOfFixAllInDocumentIterations = 2,

@@ -8,7 +8,7 @@ namespace DingGen.Analyzers.Tests;
 public sealed class HandshakeEventHandlerTests
 {
     [Fact]
-    public Task Every_handshake_event_is_reported() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(
+    public Task Every_handshake_event_is_reported() => Verify.AnalyzerAsync<HandshakeEventHandlerAnalyzer>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -22,10 +22,25 @@ public sealed class HandshakeEventHandlerTests
         Verify.Diagnostic(HandshakeEventHandler).WithLocation(2).WithArguments("check_update_suite_url"));
 
     [Fact]
-    public Task Ordinary_events_are_not_reported() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(Sources.ValidHandlers);
+    public Task The_handshake_set_comes_from_the_catalogue_marks() => Verify.AnalyzerAsync<HandshakeEventHandlerAnalyzer>(
+        Verify.Usings + """
+        public static class Handlers
+        {
+            [DingEvent({|#0:DingEventTypes.CheckSuiteLicenseCode|})]
+            public static void OnLicense(JsonElement e) { }
+
+            [DingEvent({|#1:"check_suite_license_code"|})]
+            public static void OnLicenseLiteral(JsonElement e) { }
+        }
+        """,
+        Verify.Diagnostic(HandshakeEventHandler).WithLocation(0).WithArguments("check_suite_license_code"),
+        Verify.Diagnostic(HandshakeEventHandler).WithLocation(1).WithArguments("check_suite_license_code"));
 
     [Fact]
-    public Task Fix_removes_the_attribute() => Verify.FixAsync<UnknownEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>(
+    public Task Ordinary_events_are_not_reported() => Verify.AnalyzerAsync<HandshakeEventHandlerAnalyzer>(Sources.ValidHandlers);
+
+    [Fact]
+    public Task Fix_removes_the_attribute() => Verify.FixAsync<HandshakeEventHandlerAnalyzer, RemoveEventAttributeCodeFixProvider>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -43,7 +58,7 @@ public sealed class HandshakeEventHandlerTests
         """);
 
     [Fact]
-    public Task Fix_all_removes_every_handshake_attribute() => Verify.FixAsync<UnknownEventTypeAnalyzer, RemoveEventAttributeCodeFixProvider>(
+    public Task Fix_all_removes_every_handshake_attribute() => Verify.FixAsync<HandshakeEventHandlerAnalyzer, RemoveEventAttributeCodeFixProvider>(
         Verify.Usings + """
         public static class Handlers
         {

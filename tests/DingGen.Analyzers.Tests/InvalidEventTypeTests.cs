@@ -7,7 +7,7 @@ namespace DingGen.Analyzers.Tests;
 public sealed class InvalidEventTypeTests
 {
     [Fact]
-    public Task Empty_whitespace_and_null_tags_are_reported() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(
+    public Task Empty_whitespace_and_null_tags_are_reported() => Verify.AnalyzerAsync<InvalidEventTypeAnalyzer>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -32,7 +32,7 @@ public sealed class InvalidEventTypeTests
         Verify.Diagnostic(InvalidEventType).WithLocation(3).WithArguments("Blank"));
 
     [Fact]
-    public Task Non_constant_tag_is_reported_next_to_the_compiler_error() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(
+    public Task Non_constant_tag_is_reported_next_to_the_compiler_error() => Verify.AnalyzerAsync<InvalidEventTypeAnalyzer>(
         Verify.Usings + """
         public static class Handlers
         {
@@ -45,5 +45,5 @@ public sealed class InvalidEventTypeTests
         Verify.Diagnostic(InvalidEventType).WithLocation(0).WithArguments("Tag"));
 
     [Fact]
-    public Task Constant_tags_are_not_reported() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(Sources.ValidHandlers);
+    public Task Constant_tags_are_not_reported() => Verify.AnalyzerAsync<InvalidEventTypeAnalyzer>(Sources.ValidHandlers);
 }

@@ -9,6 +9,15 @@ public sealed class ValidHandlersTests
     public Task UnknownEventTypeAnalyzer_reports_nothing() => Verify.AnalyzerAsync<UnknownEventTypeAnalyzer>(Sources.ValidHandlers);
 
     [Fact]
+    public Task InvalidEventTypeAnalyzer_reports_nothing() => Verify.AnalyzerAsync<InvalidEventTypeAnalyzer>(Sources.ValidHandlers);
+
+    [Fact]
+    public Task DuplicateEventTypeAnalyzer_reports_nothing() => Verify.AnalyzerAsync<DuplicateEventTypeAnalyzer>(Sources.ValidHandlers);
+
+    [Fact]
+    public Task HandshakeEventHandlerAnalyzer_reports_nothing() => Verify.AnalyzerAsync<HandshakeEventHandlerAnalyzer>(Sources.ValidHandlers);
+
+    [Fact]
     public Task HandlerSignatureAnalyzer_reports_nothing() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(Sources.ValidHandlers);
 
     [Fact]

@@ -13,7 +13,7 @@ namespace DingGen.Analyzers;
 /// be <c>async void</c> (DING005).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
+public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
 {
     private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(
         DiagnosticDescriptors.PayloadMismatch,
@@ -26,25 +26,12 @@ public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext context, HandlerAnalysis analysis)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var eventAttribute = EventCatalogReader.GetBestTypeByMetadataName(start.Compilation, KnownNames.DingEventAttribute);
-            if (eventAttribute is null)
-            {
-                return;
-            }
+        context.RegisterSymbolAction(symbol => Analyze(symbol, analysis.EventAttribute, analysis.Catalog), SymbolKind.Method);
 
-            var catalog = EventCatalogReader.Read(start.Compilation, start.CancellationToken);
-            start.RegisterSymbolAction(symbol => Analyze(symbol, eventAttribute, catalog), SymbolKind.Method);
-
-            // Symbol actions never see local functions, and the generator ignores them: say so.
-            start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, eventAttribute), SyntaxKind.LocalFunctionStatement);
-        });
+        // Symbol actions never see local functions, and the generator ignores them: say so.
+        context.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, analysis.EventAttribute), SyntaxKind.LocalFunctionStatement);
     }
 
     private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol eventAttribute)
@@ -73,7 +60,7 @@ public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol eventAttribute, EventCatalog catalog)
     {
         var method = (IMethodSymbol)context.Symbol;
-        var uses = HandlerEvents.Read(method, eventAttribute, catalog);
+        var uses = HandlerEvents.Read(method, eventAttribute, catalog, context.CancellationToken);
         if (uses.IsEmpty)
         {
             return;
@@ -86,7 +73,7 @@ public sealed class HandlerSignatureAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var routed = HandlerEvents.RoutedTags(uses);
+        var routed = EventTagRules.RoutedTags(uses);
         var shape = HandlerEvents.ReadShape(method, routed, catalog, context.CancellationToken);
         ReportProblems(context, shape, location);
 

@@ -11,48 +11,40 @@ namespace DingGen.Analyzers;
 /// <c>JsonElement</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> are decoded by DingGen itself and never reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PayloadJsonContextAnalyzer : DiagnosticAnalyzer
+public sealed class PayloadJsonContextAnalyzer : HandlerAnalyzerBase
 {
     private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(DiagnosticDescriptors.PayloadNotInJsonContext);
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void Start(CompilationStartAnalysisContext context, HandlerAnalysis analysis)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        var compilation = context.Compilation;
+        var contextType = compilation.GetBestTypeByMetadataName(KnownNames.JsonSerializerContext);
+        if (contextType is null)
         {
-            var compilation = start.Compilation;
-            var eventAttribute = EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.DingEventAttribute);
-            var contextType = EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.JsonSerializerContext);
-            if (eventAttribute is null || contextType is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            var catalog = EventCatalogReader.Read(compilation, start.CancellationToken);
-
-            // Walking the contexts costs something, so it happens only when a handler takes a user payload.
-            var knownTypes = new Lazy<ImmutableHashSet<ITypeSymbol>>(
-                () => JsonContextTypes.Collect(compilation, contextType, start.CancellationToken),
-                LazyThreadSafetyMode.ExecutionAndPublication);
-            start.RegisterSymbolAction(symbol => Analyze(symbol, eventAttribute, catalog, knownTypes), SymbolKind.Method);
-        });
+        // Walking the contexts costs something, so it happens only when a handler takes a user payload.
+        var cancellationToken = context.CancellationToken;
+        var knownTypes = new Lazy<ImmutableHashSet<ITypeSymbol>>(
+            () => JsonContextTypes.Collect(compilation, contextType, cancellationToken),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+        context.RegisterSymbolAction(symbol => Analyze(symbol, analysis.EventAttribute, analysis.Catalog, knownTypes), SymbolKind.Method);
     }
 
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol eventAttribute, EventCatalog catalog, Lazy<ImmutableHashSet<ITypeSymbol>> knownTypes)
     {
         var method = (IMethodSymbol)context.Symbol;
-        var uses = HandlerEvents.Read(method, eventAttribute, catalog);
+        var uses = HandlerEvents.Read(method, eventAttribute, catalog, context.CancellationToken);
         if (uses.IsEmpty || method.MethodKind != MethodKind.Ordinary)
         {
             return;
         }
 
-        var shape = HandlerEvents.ReadShape(method, HandlerEvents.RoutedTags(uses), catalog, context.CancellationToken);
+        var shape = HandlerEvents.ReadShape(method, EventTagRules.RoutedTags(uses), catalog, context.CancellationToken);
         if (shape.Payload is not { PayloadKind: PayloadKind.Typed } payload)
         {
             return;

@@ -20,48 +20,37 @@ namespace DingGen.CodeFixes;
 /// payload types of the scope and adds them in one edit per project, in diagnostic order.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFixProvider)), Shared]
-public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
+public sealed class AddJsonSerializableCodeFixProvider : DingCodeFixProvider
 {
     // One title for every payload type (the message names it), so Fix All applies them all.
     private const string Title = "Add [JsonSerializable] to the project's JsonSerializerContext";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadNotInJsonContextId);
+    /// <summary>Creates the provider.</summary>
+    public AddJsonSerializableCodeFixProvider()
+        : base(DiagnosticDescriptors.PayloadNotInJsonContextId)
+    {
+    }
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => AddAllFixAllProvider.Instance;
 
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override async Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var project = context.Document.Project;
-        var compilation = await project.GetCompilationAsync(context.CancellationToken).ConfigureAwait(false);
-        var contextType = compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.JsonSerializerContext);
-        if (compilation is null || contextType is null)
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.PayloadType, out var payloadName) || payloadName is null)
         {
-            return;
+            return null;
         }
 
-        var target = await FindContextAsync(project, compilation, contextType, context.CancellationToken).ConfigureAwait(false);
-        if (target is null)
+        var project = document.Project;
+        var compilation = await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
+        var contextType = compilation?.GetBestTypeByMetadataName(KnownNames.JsonSerializerContext);
+        if (compilation is null || contextType is null || compilation.GetBestTypeByMetadataName(payloadName) is null
+            || await FindContextAsync(project, compilation, contextType, cancellationToken).ConfigureAwait(false) is not { } target)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.PayloadType, out var payloadName) || payloadName is null
-                || EventCatalogReader.GetBestTypeByMetadataName(compilation, payloadName) is null)
-            {
-                continue;
-            }
-
-            var documentId = target.Value.DocumentId;
-            var declaration = target.Value.Declaration;
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => AddAttributeAsync(project.Solution, documentId, declaration, payloadName, ct), equivalenceKey: Title),
-                diagnostic);
-        }
+        return await Fix(Title, ct => AddAttributeAsync(project.Solution, target.DocumentId, target.Declaration, payloadName, ct)).ConfigureAwait(false);
     }
 
     private static async Task<(DocumentId DocumentId, ClassDeclarationSyntax Declaration, INamedTypeSymbol Symbol)?> FindContextAsync(
@@ -142,7 +131,7 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
 
             var current = solution.GetProject(project.Id);
             var compilation = current is null || names.Count == 0 ? null : await current.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
-            var contextType = compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, KnownNames.JsonSerializerContext);
+            var contextType = compilation?.GetBestTypeByMetadataName(KnownNames.JsonSerializerContext);
             if (current is null || compilation is null || contextType is null
                 || await FindContextAsync(current, compilation, contextType, cancellationToken).ConfigureAwait(false) is not { } target)
             {

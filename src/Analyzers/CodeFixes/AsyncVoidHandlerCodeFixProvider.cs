@@ -12,30 +12,18 @@ namespace DingGen.CodeFixes;
 
 /// <summary>DING005: makes an <c>async void</c> handler return <c>Task</c>, so the dispatcher awaits it and sees its failures.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidHandlerCodeFixProvider)), Shared]
-public sealed class AsyncVoidHandlerCodeFixProvider : CodeFixProvider
+public sealed class AsyncVoidHandlerCodeFixProvider : DingCodeFixProvider
 {
     private const string Title = "Return Task";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.AsyncVoidHandlerId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public AsyncVoidHandlerCodeFixProvider()
+        : base(DiagnosticDescriptors.AsyncVoidHandlerId)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ReturnTaskAsync(context.Document, method, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
     }
+
+    private protected override Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        MethodAt(root, diagnostic) is { } method ? Fix(Title, ct => ReturnTaskAsync(document, method, ct)) : NoFix();
 
     private static async Task<Document> ReturnTaskAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
     {

@@ -15,6 +15,6 @@ internal static class CodeFixHelpers
     public static async Task<INamedTypeSymbol?> FindTypeAsync(Document document, string metadataName, CancellationToken cancellationToken)
     {
         var compilation = await document.Project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
-        return compilation is null ? null : EventCatalogReader.GetBestTypeByMetadataName(compilation, metadataName);
+        return compilation?.GetBestTypeByMetadataName(metadataName);
     }
 }

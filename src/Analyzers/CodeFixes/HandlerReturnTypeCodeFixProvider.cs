@@ -17,31 +17,20 @@ namespace DingGen.CodeFixes;
 /// <c>_ = x; return;</c> in an async method and <c>_ = x; return default;</c> otherwise.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandlerReturnTypeCodeFixProvider)), Shared]
-public sealed class HandlerReturnTypeCodeFixProvider : CodeFixProvider
+public sealed class HandlerReturnTypeCodeFixProvider : DingCodeFixProvider
 {
     private const string Title = "Return ValueTask";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.HandlerNotCallableId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public HandlerReturnTypeCodeFixProvider()
+        : base(DiagnosticDescriptors.HandlerNotCallableId)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.ContainsKey(DiagnosticProperties.ReturnTypeFixable)
-                && root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ReturnValueTaskAsync(context.Document, method, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
     }
+
+    private protected override Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        diagnostic.Properties.ContainsKey(DiagnosticProperties.ReturnTypeFixable) && MethodAt(root, diagnostic) is { } method
+            ? Fix(Title, ct => ReturnValueTaskAsync(document, method, ct))
+            : NoFix();
 
     private static async Task<Document> ReturnValueTaskAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
     {

@@ -14,31 +14,20 @@ namespace DingGen.CodeFixes;
 /// generated dispatcher cannot reach (private, protected, private protected) <c>internal</c>, in every partial declaration.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeHandlerInternalCodeFixProvider)), Shared]
-public sealed class MakeHandlerInternalCodeFixProvider : CodeFixProvider
+public sealed class MakeHandlerInternalCodeFixProvider : DingCodeFixProvider
 {
     private const string Title = "Make the handler internal";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.HandlerNotReachableId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public MakeHandlerInternalCodeFixProvider()
+        : base(DiagnosticDescriptors.HandlerNotReachableId)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.ContainsKey(DiagnosticProperties.MakeInternalFixable)
-                && root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => MakeInternalAsync(context.Document, method, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
-        }
     }
+
+    private protected override Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        diagnostic.Properties.ContainsKey(DiagnosticProperties.MakeInternalFixable) && MethodAt(root, diagnostic) is { } method
+            ? Fix(Title, ct => MakeInternalAsync(document, method, ct))
+            : NoFix();
 
     private static async Task<Solution> MakeInternalAsync(Document document, MethodDeclarationSyntax declaration, CancellationToken cancellationToken)
     {

@@ -11,39 +11,22 @@ namespace DingGen.CodeFixes;
 
 /// <summary>DING002: changes the payload parameter's type to the type that fits every event of the method.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PayloadTypeCodeFixProvider)), Shared]
-public sealed class PayloadTypeCodeFixProvider : CodeFixProvider
+public sealed class PayloadTypeCodeFixProvider : DingCodeFixProvider
 {
     // One title for every type (the message names it), so Fix All applies them all.
     private const string Title = "Take the payload type that fits the events";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.PayloadMismatchId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public PayloadTypeCodeFixProvider()
+        : base(DiagnosticDescriptors.PayloadMismatchId)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.FittingType, out var fitting) || fitting is null
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not TypeSyntax typeSyntax)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => ChangeTypeAsync(context.Document, typeSyntax, fitting, ct), equivalenceKey: Title),
-                diagnostic);
-        }
     }
+
+    private protected override Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+        diagnostic.Properties.TryGetValue(DiagnosticProperties.FittingType, out var fitting) && fitting is not null
+            && NodeAt(root, diagnostic) is TypeSyntax typeSyntax
+            ? Fix(Title, ct => ChangeTypeAsync(document, typeSyntax, fitting, ct))
+            : NoFix();
 
     private static async Task<Document> ChangeTypeAsync(Document document, TypeSyntax typeSyntax, string fittingMetadataName, CancellationToken cancellationToken)
     {

@@ -15,39 +15,27 @@ namespace DingGen.CodeFixes;
 /// catalogue event, the string literal for a <c>DingCustomEvent</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnknownEventTypeCodeFixProvider)), Shared]
-public sealed class UnknownEventTypeCodeFixProvider : CodeFixProvider
+public sealed class UnknownEventTypeCodeFixProvider : DingCodeFixProvider
 {
     // One title for every suggestion (the message names it), so Fix All applies them all.
     private const string Title = "Use the suggested event type";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownEventTypeId);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public UnknownEventTypeCodeFixProvider()
+        : base(DiagnosticDescriptors.UnknownEventTypeId)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    private protected override Task<CodeAction?> CreateFixAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedTag, out var tag) || tag is null
+            || NodeAt(root, diagnostic) is not ExpressionSyntax argument)
         {
-            return;
+            return NoFix();
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedTag, out var tag) || tag is null
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax argument)
-            {
-                continue;
-            }
-
-            diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedConstant, out var constant);
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => ReplaceAsync(context.Document, argument, tag, constant, ct), equivalenceKey: Title),
-                diagnostic);
-        }
+        diagnostic.Properties.TryGetValue(DiagnosticProperties.SuggestedConstant, out var constant);
+        return Fix(Title, ct => ReplaceAsync(document, argument, tag, constant, ct));
     }
 
     private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax argument, string tag, string? constant, CancellationToken cancellationToken)

@@ -7,9 +7,11 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace DingGen.Generator.Emitting;
 
 /// <summary>
-/// Emits the assembly's <c>DingGen.DingEventDispatcher</c>: an allocation-free UTF-8 tag match, one <c>switch</c> over the
-/// tags, payloads decoded once per event through <c>JsonTypeInfo</c>s resolved at construction, one DI scope per event,
-/// and every handler of the event run in a stable order with its failure recorded by name.
+/// Emits the assembly's <c>DingGen.DingEventDispatcher</c>: an allocation-free UTF-8 tag match bucketed by length, one
+/// <c>switch</c> over the tags, one method per event named after it (<c>DispatchBpmsInstanceChangeAsync</c>), payloads decoded
+/// once per event through <c>JsonTypeInfo</c> fields named after their type and resolved at construction, one DI scope per
+/// event, and every handler of the event run in a stable order, each in its own try/catch, its services resolved into
+/// named locals first, its failure recorded by name.
 /// </summary>
 internal static class DispatchEmitter
 {
@@ -40,21 +42,25 @@ internal static class DispatchEmitter
         writer.WriteLine();
         WriteTryMatch(writer, model);
         WriteDispatch(writer, model);
-        for (var i = 0; i < model.Events.Count; i++)
+        foreach (var evt in model.Events)
         {
-            WriteEventMethod(writer, model, model.Events[i], i);
+            WriteEventMethod(writer, model, evt);
         }
 
+        WriteServiceHelpers(writer, model);
         writer.CloseBlock();
         writer.CloseBlock();
         return writer.ToString();
     }
 
+    /// <summary>The name of the method that dispatches <paramref name="evt"/>.</summary>
+    public static string MethodName(EventModel evt) => "Dispatch" + evt.MemberName + "Async";
+
     private static void WriteFields(SourceWriter writer, DispatchModel model)
     {
-        for (var i = 0; i < model.TypedPayloads.Count; i++)
+        foreach (var payload in model.TypedPayloads)
         {
-            writer.WriteLine("private readonly " + JsonTypeInfo + "<" + model.TypedPayloads[i] + "> _payload" + Index(i) + ";");
+            writer.WriteLine("private readonly " + JsonTypeInfo + "<" + payload.TypeFqn + "> " + payload.FieldName + ";");
             writer.WriteLine();
         }
     }
@@ -67,9 +73,9 @@ internal static class DispatchEmitter
         if (model.TypedPayloads.Count > 0)
         {
             writer.WriteLine("var missing = new global::DingGen.DingMissingPayloadTypes(" + SymbolDisplay.FormatLiteral(facts.AssemblyName, quote: true) + ");");
-            for (var i = 0; i < model.TypedPayloads.Count; i++)
+            foreach (var payload in model.TypedPayloads)
             {
-                writer.WriteLine("_payload" + Index(i) + " = json.Resolve<" + model.TypedPayloads[i] + ">(missing)!;");
+                writer.WriteLine(payload.FieldName + " = json.Resolve<" + payload.TypeFqn + ">(missing)!;");
             }
 
             writer.WriteLine("missing.ThrowIfAny();");
@@ -77,12 +83,71 @@ internal static class DispatchEmitter
 
         writer.CloseBlock();
         writer.WriteLine();
+        writer.WriteLine("/// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>");
+        writer.WriteLine("public static DingEventDispatcher Create(global::System.IServiceProvider services) =>");
+        writer.Indentation++;
+        writer.WriteLine("new(GetRequiredService<global::DingGen.DingJsonOptions>(services));");
+        writer.Indentation--;
+        writer.WriteLine();
+    }
+
+    /// <summary>
+    /// Short private forwarders to the DI extension methods the event methods use, so each service is resolved on one
+    /// readable line (<c>var clock = GetRequiredService&lt;global::Sample.IClock&gt;(services);</c>).
+    /// </summary>
+    private static void WriteServiceHelpers(SourceWriter writer, DispatchModel model)
+    {
+        bool optional = false, requiredKeyed = false, optionalKeyed = false;
+        foreach (var evt in model.Events)
+        {
+            foreach (var invocation in evt.Invocations)
+            {
+                foreach (var parameter in invocation.Parameters)
+                {
+                    if (parameter.Kind == HandlerParameterKind.Service)
+                    {
+                        var keyed = parameter.ServiceKeyExpression is not null;
+                        optional |= !keyed && parameter.IsNullableService;
+                        requiredKeyed |= keyed && !parameter.IsNullableService;
+                        optionalKeyed |= keyed && parameter.IsNullableService;
+                    }
+                }
+            }
+        }
+
+        WriteHelper(writer, "T GetRequiredService<T>(global::System.IServiceProvider services)", " where T : notnull", ServiceProviderExtensions + ".GetRequiredService<T>(services);");
+        if (optional)
+        {
+            WriteHelper(writer, "T? GetService<T>(global::System.IServiceProvider services)", string.Empty, ServiceProviderExtensions + ".GetService<T>(services);");
+        }
+
+        if (requiredKeyed)
+        {
+            WriteHelper(writer, "T GetRequiredKeyedService<T>(global::System.IServiceProvider services, object? key)", " where T : notnull", KeyedServiceProviderExtensions + ".GetRequiredKeyedService<T>(services, key);");
+        }
+
+        if (optionalKeyed)
+        {
+            WriteHelper(writer, "T? GetKeyedService<T>(global::System.IServiceProvider services, object? key)", string.Empty, KeyedServiceProviderExtensions + ".GetKeyedService<T>(services, key);");
+        }
+    }
+
+    private static void WriteHelper(SourceWriter writer, string signature, string constraint, string body)
+    {
+        writer.WriteLine();
+        writer.WriteLine("private static " + signature + constraint + " =>");
+        writer.Indentation++;
+        writer.WriteLine(body);
+        writer.Indentation--;
     }
 
     private static void WriteTryMatch(SourceWriter writer, DispatchModel model)
     {
         writer.WriteLine("/// <inheritdoc />");
-        writer.WriteLine("public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)").OpenBlock();
+        writer.WriteCall(
+            "public bool TryMatchEventType",
+            new[] { "global::System.ReadOnlySpan<byte> utf8EventType", "[global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType" });
+        writer.OpenBlock();
         if (model.Events.Count > 0)
         {
             var byLength = new SortedDictionary<int, List<string>>();
@@ -134,11 +199,11 @@ internal static class DispatchEmitter
         if (model.Events.Count > 0)
         {
             writer.WriteLine("switch (context.EventType)").OpenBlock();
-            for (var i = 0; i < model.Events.Count; i++)
+            foreach (var evt in model.Events)
             {
-                writer.WriteLine("case " + SymbolDisplay.FormatLiteral(model.Events[i].EventTag, quote: true) + ":");
+                writer.WriteLine("case " + SymbolDisplay.FormatLiteral(evt.EventTag, quote: true) + ":");
                 writer.Indentation++;
-                writer.WriteLine("return Dispatch" + Index(i) + "Async(context);");
+                writer.WriteLine("return " + MethodName(evt) + "(context);");
                 writer.Indentation--;
             }
 
@@ -156,7 +221,7 @@ internal static class DispatchEmitter
         writer.CloseBlock();
     }
 
-    private static void WriteEventMethod(SourceWriter writer, DispatchModel model, EventModel evt, int eventIndex)
+    private static void WriteEventMethod(SourceWriter writer, DispatchModel model, EventModel evt)
     {
         // Without a scope to dispose or a handler to await, the method completes synchronously and is not async.
         var isAsync = evt.NeedsScope;
@@ -165,34 +230,41 @@ internal static class DispatchEmitter
             isAsync |= invocation.Handler.ReturnKind != HandlerReturnKind.Void;
         }
 
-        string Return(string result) => isAsync ? "return " + result + ";" : "return new " + ValueTaskOfResult + "(" + result + ");";
+        void Return(string result)
+        {
+            if (isAsync)
+            {
+                writer.WriteLine("return " + result + ";");
+            }
+            else
+            {
+                writer.WriteCall("return new " + ValueTaskOfResult, new[] { result }, ";");
+            }
+        }
 
         writer.WriteLine();
-        writer.WriteLine("private " + (isAsync ? "async " : string.Empty) + ValueTaskOfResult + " Dispatch" + Index(eventIndex) + "Async(" + ContextType + " context)").OpenBlock();
-        writer.WriteLine("// " + SymbolDisplay.FormatLiteral(evt.EventTag, quote: true).Replace("\n", string.Empty));
+        writer.WriteCall("private " + (isAsync ? "async " : string.Empty) + ValueTaskOfResult + " " + MethodName(evt), new[] { ContextType + " context" });
+        writer.OpenBlock();
 
         var usesDocument = false;
-        for (var slot = 0; slot < evt.PayloadTypes.Count; slot++)
+        foreach (var payload in evt.Payloads)
         {
-            var key = evt.PayloadTypes[slot];
-            if (key == "<utf8-memory>")
+            switch (payload.Payload.Kind)
             {
-                continue;
+                case PayloadKind.Utf8Memory:
+                    continue;
+                case PayloadKind.JsonElement:
+                    usesDocument = true;
+                    continue;
             }
 
-            if (key == "<json-element>")
-            {
-                usesDocument = true;
-                continue;
-            }
-
-            var field = "_payload" + Index(IndexOf(model.TypedPayloads, key));
-            writer.WriteLine(key + " payload" + Index(slot) + ";");
+            var type = payload.Payload.TypeFqn;
+            writer.WriteLine(type + " " + payload.LocalName + ";");
             writer.WriteLine("try").OpenBlock();
-            writer.WriteLine("payload" + Index(slot) + " = " + Helpers + ".DecodePayload(context, " + field + ");");
+            writer.WriteCall(payload.LocalName + " = " + Helpers + ".DecodePayload", new[] { "context", model.TypedPayload(type).FieldName }, ";");
             writer.CloseBlock();
             writer.WriteLine("catch (global::System.Exception exception)").OpenBlock();
-            writer.WriteLine(Return(Helpers + ".PayloadFailed(context, " + SymbolDisplay.FormatLiteral(key, quote: true) + ", exception)"));
+            Return(Helpers + ".PayloadFailed(context, " + SymbolDisplay.FormatLiteral(type, quote: true) + ", exception)");
             writer.CloseBlock();
             writer.WriteLine();
         }
@@ -204,7 +276,7 @@ internal static class DispatchEmitter
             writer.WriteLine("document = " + Helpers + ".ParseDocument(context);");
             writer.CloseBlock();
             writer.WriteLine("catch (global::System.Exception exception)").OpenBlock();
-            writer.WriteLine(Return(Helpers + ".PayloadFailed(context, \"global::System.Text.Json.JsonElement\", exception)"));
+            Return(Helpers + ".PayloadFailed(context, " + SymbolDisplay.FormatLiteral(PayloadModel.JsonElementFqn, quote: true) + ", exception)");
             writer.CloseBlock();
             writer.WriteLine();
             writer.WriteLine("using (document)").OpenBlock();
@@ -219,13 +291,14 @@ internal static class DispatchEmitter
         }
 
         writer.WriteLine(FailureList + "? failures = null;");
-        for (var i = 0; i < evt.Invocations.Count; i++)
+        writer.WriteLine("long started;");
+        foreach (var invocation in evt.Invocations)
         {
-            WriteInvocation(writer, evt, evt.Invocations[i], i, services);
+            WriteInvocation(writer, evt, invocation, services);
         }
 
         writer.WriteLine();
-        writer.WriteLine(Return(ResultType + ".Completed(failures)"));
+        Return(ResultType + ".Completed(failures)");
         if (usesDocument)
         {
             writer.CloseBlock();
@@ -234,39 +307,55 @@ internal static class DispatchEmitter
         writer.CloseBlock();
     }
 
-    private static void WriteInvocation(SourceWriter writer, EventModel evt, InvocationModel invocation, int index, string services)
+    /// <summary>
+    /// One handler call: the start time, then in one try/catch the handler instance and each service resolved into a named
+    /// local (one per line), the call itself and the completion report; a failure anywhere is recorded under the handler's name.
+    /// </summary>
+    private static void WriteInvocation(SourceWriter writer, EventModel evt, InvocationModel invocation, string services)
     {
         var handler = invocation.Handler;
         var name = SymbolDisplay.FormatLiteral(handler.HandlerName, quote: true);
-        var arguments = new StringBuilder();
-        foreach (var parameter in invocation.Parameters)
+        var locals = new Naming.Scope(DispatchModel.ReservedLocals);
+        foreach (var payload in evt.Payloads)
         {
-            if (arguments.Length > 0)
-            {
-                arguments.Append(", ");
-            }
-
-            arguments.Append(Argument(parameter, evt, services));
+            locals.Claim(payload.LocalName);
         }
 
-        var target = handler.IsStatic
-            ? handler.ContainingTypeFqn
-            : ServiceProviderExtensions + ".GetRequiredService<" + handler.ContainingTypeFqn + ">(" + services + ")";
-        var call = target + "." + handler.MethodName + "(" + arguments + ")";
-
         writer.WriteLine();
-        var started = "started" + Index(index);
-        writer.WriteLine("var " + started + " = context.TimeProvider.GetTimestamp();");
+        writer.WriteLine("started = context.TimeProvider.GetTimestamp();");
         writer.WriteLine("try").OpenBlock();
-        writer.WriteLine(handler.ReturnKind == HandlerReturnKind.Void ? call + ";" : "await " + call + ".ConfigureAwait(false);");
-        writer.WriteLine("context.ReportHandlerCompleted(" + name + ", " + started + ", null);");
+        var target = handler.ContainingTypeFqn;
+        if (!handler.IsStatic)
+        {
+            writer.WriteCall("var handler = GetRequiredService<" + handler.ContainingTypeFqn + ">", new[] { services }, ";");
+            target = "handler";
+        }
+
+        var arguments = new List<string>(invocation.Parameters.Count);
+        foreach (var parameter in invocation.Parameters)
+        {
+            arguments.Add(Argument(writer, parameter, evt, services, locals));
+        }
+
+        var call = target + "." + handler.MethodName;
+        if (handler.ReturnKind == HandlerReturnKind.Void)
+        {
+            writer.WriteCall(call, arguments, ";");
+        }
+        else
+        {
+            writer.WriteCall("await " + call, arguments, ".ConfigureAwait(false);");
+        }
+
+        writer.WriteLine("context.ReportHandlerCompleted(" + name + ", started, null);");
         writer.CloseBlock();
         writer.WriteLine("catch (global::System.Exception exception)").OpenBlock();
-        writer.WriteLine("failures = " + Helpers + ".HandlerFailed(failures, context, " + name + ", " + started + ", exception);");
+        writer.WriteCall("failures = " + Helpers + ".HandlerFailed", new[] { "failures", "context", name, "started", "exception" }, ";");
         writer.CloseBlock();
     }
 
-    private static string Argument(ParameterModel parameter, EventModel evt, string services)
+    /// <summary>The argument for <paramref name="parameter"/>; a service is first resolved into a local named after the parameter.</summary>
+    private static string Argument(SourceWriter writer, ParameterModel parameter, EventModel evt, string services, Naming.Scope locals)
     {
         switch (parameter.Kind)
         {
@@ -275,35 +364,40 @@ internal static class DispatchEmitter
             case HandlerParameterKind.CancellationToken:
                 return "context.CancellationToken";
             case HandlerParameterKind.Payload:
-                return parameter.PayloadKind switch
+                var payload = PayloadModel.Of(parameter);
+                return payload.Kind switch
                 {
                     PayloadKind.Utf8Memory => "context.Payload",
                     PayloadKind.JsonElement => "document.RootElement",
-                    _ => "payload" + Index(IndexOf(evt.PayloadTypes, DispatchModel.PayloadSlot(parameter))),
+                    _ => LocalOf(evt, payload),
                 };
             default:
+                var local = locals.Claim(parameter.Name);
                 if (parameter.ServiceKeyExpression is { } key)
                 {
-                    var method = parameter.IsNullableService ? "GetKeyedService" : "GetRequiredKeyedService";
-                    return KeyedServiceProviderExtensions + "." + method + "<" + parameter.TypeFqn + ">(" + services + ", " + key + ")";
+                    var keyed = parameter.IsNullableService ? "GetKeyedService" : "GetRequiredKeyedService";
+                    writer.WriteCall("var " + local + " = " + keyed + "<" + parameter.TypeFqn + ">", new[] { services, key }, ";");
+                }
+                else
+                {
+                    var method = parameter.IsNullableService ? "GetService" : "GetRequiredService";
+                    writer.WriteCall("var " + local + " = " + method + "<" + parameter.TypeFqn + ">", new[] { services }, ";");
                 }
 
-                return ServiceProviderExtensions + "." + (parameter.IsNullableService ? "GetService" : "GetRequiredService") + "<" + parameter.TypeFqn + ">(" + services + ")";
+                return local;
         }
     }
 
-    private static int IndexOf(EquatableArray<string> items, string item)
+    private static string LocalOf(EventModel evt, PayloadModel payload)
     {
-        for (var i = 0; i < items.Count; i++)
+        foreach (var candidate in evt.Payloads)
         {
-            if (items[i] == item)
+            if (candidate.Payload == payload)
             {
-                return i;
+                return candidate.LocalName;
             }
         }
 
-        return -1;
+        throw new InvalidOperationException("Not a payload of the event: " + payload.TypeFqn);
     }
-
-    private static string Index(int index) => index.ToString(CultureInfo.InvariantCulture);
 }

@@ -19,7 +19,10 @@ internal static class EventTagsEmitter
         writer.WriteLine("/// <summary>Every handled tag: distinct, in ordinal order, never a <c>check_*</c> handshake tag.</summary>");
         if (model.Events.Count == 0)
         {
-            writer.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = global::System.Array.AsReadOnly(global::System.Array.Empty<string>());");
+            writer.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } =");
+            writer.Indentation++;
+            writer.WriteLine("global::System.Array.AsReadOnly(global::System.Array.Empty<string>());");
+            writer.Indentation--;
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using DingGen.Generator.Model;
 
 namespace DingGen.Generator.Emitting;
@@ -29,7 +28,8 @@ internal static class RegistrationEmitter
         writer.WriteLine("/// Registers this assembly's handler classes (scoped) and its dispatcher. Idempotent, and independent of the order of");
         writer.WriteLine("/// <c>AddDingGen</c>.");
         writer.WriteLine("/// </summary>");
-        writer.WriteLine("public static " + ServiceCollection + " AddDingEventHandlers(this " + ServiceCollection + " services)").OpenBlock();
+        writer.WriteCall("public static " + ServiceCollection + " AddDingEventHandlers", new[] { "this " + ServiceCollection + " services" });
+        writer.OpenBlock();
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(services);");
         writer.WriteLine("global::DingGen.DingGenServiceCollectionExtensions.AddDingGenCore(services);");
         writer.WriteLine("foreach (var descriptor in services)").OpenBlock();
@@ -38,15 +38,20 @@ internal static class RegistrationEmitter
         writer.CloseBlock();
         writer.CloseBlock();
         writer.WriteLine();
-        writer.WriteLine(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.DingEventDispatcher>(services, static provider => new global::DingGen.DingEventDispatcher(" + ServiceProviderExtensions + ".GetRequiredService<global::DingGen.DingJsonOptions>(provider)));");
-        writer.WriteLine(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.IDingEventDispatcher>(services, static provider => " + ServiceProviderExtensions + ".GetRequiredService<global::DingGen.DingEventDispatcher>(provider));");
+        writer.WriteCall(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.DingEventDispatcher>", new[] { "services", "global::DingGen.DingEventDispatcher.Create" }, ";");
+        writer.WriteCall(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.IDingEventDispatcher>", new[] { "services", "GetDispatcher" }, ";");
         foreach (var handlerClass in model.HandlerClasses)
         {
-            writer.WriteLine(DescriptorExtensions + ".TryAddScoped<" + handlerClass + ">(services);");
+            writer.WriteCall(DescriptorExtensions + ".TryAddScoped", new[] { "services", "typeof(" + handlerClass + ")" }, ";");
         }
 
         writer.WriteLine("return services;");
         writer.CloseBlock();
+        writer.WriteLine();
+        writer.WriteLine("private static global::DingGen.IDingEventDispatcher GetDispatcher(global::System.IServiceProvider provider) =>");
+        writer.Indentation++;
+        writer.WriteLine(ServiceProviderExtensions + ".GetRequiredService<global::DingGen.DingEventDispatcher>(provider);");
+        writer.Indentation--;
         writer.CloseBlock();
         writer.WriteLine();
 
@@ -61,7 +66,10 @@ internal static class RegistrationEmitter
         writer.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<string> EventTypes => global::DingGen.DingEventTags.All;");
         writer.WriteLine();
         writer.WriteLine("/// <summary>Registers this module's handler classes and dispatcher.</summary>");
-        writer.WriteLine("public static void Register(" + ServiceCollection + " services) => global::DingGen.DingEventHandlersServiceCollectionExtensions.AddDingEventHandlers(services);");
+        writer.WriteLine("public static void Register(" + ServiceCollection + " services) =>");
+        writer.Indentation++;
+        writer.WriteLine("global::DingGen.DingEventHandlersServiceCollectionExtensions.AddDingEventHandlers(services);");
+        writer.Indentation--;
         writer.CloseBlock();
 
         writer.CloseBlock();
@@ -69,30 +77,7 @@ internal static class RegistrationEmitter
     }
 
     /// <summary><c>Acme.Hr.Module</c> → <c>AcmeHrModuleDingModule</c>: letters and digits kept, each part capitalised.</summary>
-    public static string ModuleName(string assemblyName)
-    {
-        var builder = new StringBuilder();
-        var upper = true;
-        foreach (var character in assemblyName)
-        {
-            if (char.IsLetterOrDigit(character) && character < 128)
-            {
-                builder.Append(upper ? char.ToUpperInvariant(character) : character);
-                upper = false;
-            }
-            else
-            {
-                upper = true;
-            }
-        }
-
-        if (builder.Length == 0 || char.IsDigit(builder[0]))
-        {
-            builder.Insert(0, "Assembly");
-        }
-
-        return builder.Append("DingModule").ToString();
-    }
+    public static string ModuleName(string assemblyName) => Naming.Pascal(assemblyName, "Assembly") + "DingModule";
 
     private static string EscapeXml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -1,11 +1,13 @@
 using System.Text;
-using Microsoft.CodeAnalysis.Text;
 
 namespace DingGen.Generator.Emitting;
 
 /// <summary>An indentation-aware text writer for generated C# (4 spaces, <c>\n</c> line endings).</summary>
 internal sealed class SourceWriter
 {
+    /// <summary>The longest line the emitters write when they can help it; a snapshot test holds every output to it.</summary>
+    public const int MaxLineLength = 160;
+
     private const string IndentUnit = "    ";
     private readonly StringBuilder _builder = new();
 
@@ -34,6 +36,29 @@ internal sealed class SourceWriter
 
     public SourceWriter WriteLine() => WriteLine(string.Empty);
 
+    /// <summary>
+    /// Writes <c>head(arguments)tail</c> on one line when it fits in <see cref="MaxLineLength"/>; otherwise <c>head(</c>
+    /// followed by one argument per line, one level deeper, the last one closed by <c>)tail</c>.
+    /// </summary>
+    public SourceWriter WriteCall(string head, IReadOnlyList<string> arguments, string tail = "")
+    {
+        var line = head + "(" + string.Join(", ", arguments) + ")" + tail;
+        if ((Indentation * IndentUnit.Length) + line.Length <= MaxLineLength || arguments.Count == 0)
+        {
+            return WriteLine(line);
+        }
+
+        WriteLine(head + "(");
+        Indentation++;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            WriteLine(arguments[i] + (i < arguments.Count - 1 ? "," : ")" + tail));
+        }
+
+        Indentation--;
+        return this;
+    }
+
     /// <summary>Writes <c>{</c> and indents.</summary>
     public SourceWriter OpenBlock()
     {
@@ -48,8 +73,6 @@ internal sealed class SourceWriter
         Indentation--;
         return WriteLine("}" + suffix);
     }
-
-    public SourceText ToSourceText() => SourceText.From(_builder.ToString(), Encoding.UTF8);
 
     public override string ToString() => _builder.ToString();
 }

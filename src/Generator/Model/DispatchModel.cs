@@ -2,27 +2,36 @@ using DingGen.Common;
 
 namespace DingGen.Generator.Model;
 
-/// <summary>One handler call within an event: the handler and which payload slot its payload parameter reads.</summary>
+/// <summary>One handler call within an event: the handler, with its parameters as the event passes them.</summary>
 internal sealed record InvocationModel(HandlerModel Handler, EquatableArray<ParameterModel> Parameters);
 
-/// <summary>One event tag with every handler that takes it, in a stable order, and the payload types they read.</summary>
-internal sealed record EventModel(string EventTag, EquatableArray<InvocationModel> Invocations, EquatableArray<string> PayloadTypes, bool NeedsScope);
+/// <summary>
+/// One event tag with every handler that takes it (in a stable order), the payloads they read and the member name the
+/// event's dispatch method is built from (<c>Dispatch{MemberName}Async</c>).
+/// </summary>
+internal sealed record EventModel(
+    string EventTag,
+    string MemberName,
+    EquatableArray<InvocationModel> Invocations,
+    EquatableArray<EventPayloadModel> Payloads,
+    bool NeedsScope);
 
 /// <summary>Everything the emitters need: the events (ordinal by tag), the distinct typed payloads and the handler classes.</summary>
-internal sealed record DispatchModel(EquatableArray<EventModel> Events, EquatableArray<string> TypedPayloads, EquatableArray<string> HandlerClasses)
+internal sealed record DispatchModel(EquatableArray<EventModel> Events, EquatableArray<TypedPayloadModel> TypedPayloads, EquatableArray<string> HandlerClasses)
 {
-    /// <summary>Builds the dispatch model: sorts, deduplicates and applies <c>DingCustomEvent</c> payload types.</summary>
+    /// <summary>The names the dispatch methods use besides payload locals; a payload local never takes one of them.</summary>
+    public static readonly string[] ReservedLocals =
+    {
+        "context", "services", "scope", "failures", "started", "document", "handler", "exception", "json", "missing",
+    };
+
+    /// <summary>Builds the dispatch model: sorts, deduplicates, applies <c>DingCustomEvent</c> payload types and names members.</summary>
     public static DispatchModel Create(EquatableArray<HandlerModel> handlers, EquatableArray<CustomEventModel> customEvents, CancellationToken cancellationToken)
     {
-        var customByTag = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var customPayloads = new CustomPayloadIndex();
         foreach (var custom in customEvents)
         {
-            if (!customByTag.TryGetValue(custom.EventTag, out var set))
-            {
-                customByTag[custom.EventTag] = set = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            set.Add(custom.PayloadMetadataName);
+            customPayloads.Add(custom.EventTag, custom.PayloadMetadataName);
         }
 
         var byTag = new SortedDictionary<string, List<InvocationModel>>(StringComparer.Ordinal);
@@ -30,7 +39,7 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
         foreach (var handler in handlers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var parameters = ApplyCustomPayload(handler, customByTag);
+            var parameters = ApplyCustomPayload(handler, customPayloads);
             if (parameters is null)
             {
                 continue;
@@ -57,10 +66,11 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
 
         var typedPayloads = new SortedSet<string>(StringComparer.Ordinal);
         var events = new List<EventModel>(byTag.Count);
+        var methodNames = new Naming.Scope("");
         foreach (var pair in byTag)
         {
             pair.Value.Sort(static (a, b) => string.CompareOrdinal(a.Handler.SortKey, b.Handler.SortKey));
-            var payloads = new SortedSet<string>(StringComparer.Ordinal);
+            var payloads = new List<PayloadModel>();
             var needsScope = false;
             foreach (var invocation in pair.Value)
             {
@@ -69,10 +79,15 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
                 {
                     if (parameter.Kind == HandlerParameterKind.Payload)
                     {
-                        payloads.Add(PayloadSlot(parameter));
-                        if (parameter.PayloadKind == PayloadKind.Typed)
+                        var payload = PayloadModel.Of(parameter);
+                        if (!payloads.Contains(payload))
                         {
-                            typedPayloads.Add(parameter.TypeFqn);
+                            payloads.Add(payload);
+                        }
+
+                        if (payload.Kind == PayloadKind.Typed)
+                        {
+                            typedPayloads.Add(payload.TypeFqn);
                         }
                     }
                     else if (parameter.Kind == HandlerParameterKind.Service)
@@ -82,28 +97,36 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
                 }
             }
 
-            events.Add(new EventModel(pair.Key, pair.Value.ToEquatableArray(), payloads.ToEquatableArray(), needsScope));
+            payloads.Sort(PayloadModel.Compare);
+            var memberName = methodNames.Claim(Naming.Pascal(pair.Key));
+            events.Add(new EventModel(pair.Key, memberName, pair.Value.ToEquatableArray(), NamePayloads(payloads), needsScope));
         }
 
-        return new DispatchModel(events.ToEquatableArray(), typedPayloads.ToEquatableArray(), handlerClasses.ToEquatableArray());
+        return new DispatchModel(events.ToEquatableArray(), NameFields(typedPayloads), handlerClasses.ToEquatableArray());
     }
 
-    /// <summary>The key of a payload decoded once per event: the type for typed payloads, a marker for the raw kinds.</summary>
-    public static string PayloadSlot(ParameterModel parameter) => parameter.PayloadKind switch
+    /// <summary>The field that decodes the typed payload <paramref name="typeFqn"/>.</summary>
+    public TypedPayloadModel TypedPayload(string typeFqn)
     {
-        PayloadKind.JsonElement => "<json-element>",
-        PayloadKind.Utf8Memory => "<utf8-memory>",
-        _ => parameter.TypeFqn,
-    };
+        foreach (var payload in TypedPayloads)
+        {
+            if (payload.TypeFqn == typeFqn)
+            {
+                return payload;
+            }
+        }
+
+        throw new InvalidOperationException("Not a typed payload of the model: " + typeFqn);
+    }
 
     /// <summary>
-    /// A handler with no payload parameter whose service parameter has the <c>DingCustomEvent</c> type of one of its tags takes
-    /// that parameter as its payload (the same rule the analyzers apply with the whole compilation in view). Returns null when
-    /// that would give the handler two payloads (the analyzers report it).
+    /// The custom-payload rule (<see cref="CustomPayloadIndex.IsPayloadOf"/>): a service parameter whose type a
+    /// <c>DingCustomEvent</c> declared for one of the handler's tags is its payload. Returns null when that would give the
+    /// handler two payloads (the analyzers report it).
     /// </summary>
-    private static EquatableArray<ParameterModel>? ApplyCustomPayload(HandlerModel handler, Dictionary<string, HashSet<string>> customByTag)
+    private static EquatableArray<ParameterModel>? ApplyCustomPayload(HandlerModel handler, CustomPayloadIndex customPayloads)
     {
-        if (customByTag.Count == 0)
+        if (customPayloads.IsEmpty)
         {
             return handler.Parameters;
         }
@@ -114,7 +137,7 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
-            if (parameter.Kind == HandlerParameterKind.Service && IsCustomPayload(parameter.MetadataName, handler.EventTags, customByTag))
+            if (parameter.Kind == HandlerParameterKind.Service && customPayloads.IsPayloadOf(parameter.MetadataName, handler.EventTags))
             {
                 parameters[i] = parameter with { Kind = HandlerParameterKind.Payload, PayloadKind = PayloadKind.Typed, IsNullableService = false, ServiceKeyExpression = null };
                 changed = true;
@@ -134,16 +157,36 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
         return changed ? new EquatableArray<ParameterModel>(parameters) : handler.Parameters;
     }
 
-    private static bool IsCustomPayload(string metadataName, EquatableArray<string> tags, Dictionary<string, HashSet<string>> customByTag)
+    private static EquatableArray<EventPayloadModel> NamePayloads(List<PayloadModel> payloads)
     {
-        foreach (var tag in tags)
+        var locals = new Naming.Scope(ReservedLocals);
+        var named = new EventPayloadModel[payloads.Count];
+        for (var i = 0; i < named.Length; i++)
         {
-            if (customByTag.TryGetValue(tag, out var set) && set.Contains(metadataName))
+            var payload = payloads[i];
+            var local = payload.Kind switch
             {
-                return true;
-            }
+                PayloadKind.JsonElement => "document",
+                PayloadKind.Utf8Memory => string.Empty,
+                _ => locals.Claim(Naming.Camel(Naming.SimpleTypeName(payload.TypeFqn), "Payload")),
+            };
+            named[i] = new EventPayloadModel(payload, local);
         }
 
-        return false;
+        return new EquatableArray<EventPayloadModel>(named);
+    }
+
+    private static EquatableArray<TypedPayloadModel> NameFields(SortedSet<string> typedPayloads)
+    {
+        var fields = new Naming.Scope();
+        var named = new List<TypedPayloadModel>(typedPayloads.Count);
+        foreach (var typeFqn in typedPayloads)
+        {
+            var name = Naming.Camel(Naming.SimpleTypeName(typeFqn), string.Empty);
+            var field = name.EndsWith("Payload", StringComparison.OrdinalIgnoreCase) ? "_" + name : "_" + name + "Payload";
+            named.Add(new TypedPayloadModel(typeFqn, fields.Claim(field)));
+        }
+
+        return named.ToEquatableArray();
     }
 }

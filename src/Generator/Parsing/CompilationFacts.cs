@@ -1,39 +1,58 @@
+using System.Collections.Immutable;
 using DingGen.Common;
 using DingGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 
 namespace DingGen.Generator.Parsing;
 
-/// <summary>Takes the few equatable facts the emitters need from a <see cref="Compilation"/>.</summary>
+/// <summary>Takes the few equatable facts the emitters need from a <see cref="Compilation"/> and its assembly attributes.</summary>
 internal static class CompilationFacts
 {
     private static readonly string GeneratorVersion = typeof(CompilationFacts).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
+    /// <summary>The assembly name and whether the runtime is referenced: two type look-ups, no walk over the compilation.</summary>
     public static CompilationFactsModel From(Compilation compilation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var hasRuntime = compilation.GetTypeByMetadataName(KnownNames.DingEventDispatcher) is not null
-            && compilation.GetTypeByMetadataName(KnownNames.ServiceCollection) is not null;
+        var hasRuntime = compilation.GetBestTypeByMetadataName(KnownNames.DingEventDispatcher) is not null
+            && compilation.GetBestTypeByMetadataName(KnownNames.ServiceCollection) is not null;
         return new CompilationFactsModel(compilation.AssemblyName ?? "Assembly", hasRuntime, GeneratorVersion);
     }
 
-    /// <summary>The <c>[assembly: DingCustomEvent(tag, typeof(T))]</c> declarations of the compilation, sorted.</summary>
-    public static EquatableArray<CustomEventModel> CustomEvents(Compilation compilation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The <c>[assembly: DingCustomEvent(tag, typeof(T))]</c> attributes of one file, found by
+    /// <c>ForAttributeWithMetadataName</c> (so files without one are never looked at), read by the shared rule
+    /// (<see cref="CustomEventRules.TryRead"/>).
+    /// </summary>
+    public static EquatableArray<CustomEventModel> ReadCustomEvents(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var result = new List<CustomEventModel>();
-        foreach (var attribute in compilation.Assembly.GetAttributes())
+        var result = new List<CustomEventModel>(context.Attributes.Length);
+        foreach (var attribute in context.Attributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass is null
-                || HandlerShapeRules.MetadataName(attribute.AttributeClass) != KnownNames.DingCustomEventAttribute
-                || attribute.ConstructorArguments.Length != 2
-                || attribute.ConstructorArguments[0].Value is not string tag
-                || attribute.ConstructorArguments[1].Value is not ITypeSymbol type)
+            if (CustomEventRules.TryRead(attribute, out var tag, out var payload))
             {
-                continue;
+                result.Add(new CustomEventModel(tag, HandlerShapeRules.MetadataName(payload)));
             }
+        }
 
-            result.Add(new CustomEventModel(tag, HandlerShapeRules.MetadataName(type)));
+        return result.ToEquatableArray();
+    }
+
+    /// <summary>The custom events of every file, distinct and sorted (by tag, then payload).</summary>
+    public static EquatableArray<CustomEventModel> CombineCustomEvents(ImmutableArray<EquatableArray<CustomEventModel>> files, CancellationToken cancellationToken)
+    {
+        var result = new List<CustomEventModel>();
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var custom in file)
+            {
+                if (!result.Contains(custom))
+                {
+                    result.Add(custom);
+                }
+            }
         }
 
         result.Sort(static (a, b) =>

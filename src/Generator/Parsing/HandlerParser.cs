@@ -9,14 +9,6 @@ namespace DingGen.Generator.Parsing;
 /// <summary>Turns a <c>[DingEvent]</c> method into a <see cref="HandlerModel"/>, or null when the generated code cannot call it.</summary>
 internal static class HandlerParser
 {
-    /// <summary>The handler's display name (<c>Namespace.Type</c>), as logs and failures show it: no <c>global::</c>, no <c>@</c>.</summary>
-    private static readonly SymbolDisplayFormat NameFormat = SymbolDisplayFormat.FullyQualifiedFormat
-        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
-
-    /// <summary>The method name as generated code must write it: <c>@event</c> for a method named with a keyword.</summary>
-    private static readonly SymbolDisplayFormat IdentifierFormat = new(miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
-
     public static HandlerModel? TryParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
@@ -25,7 +17,7 @@ internal static class HandlerParser
         }
 
         var tags = ReadTags(context, cancellationToken);
-        if (tags.Count == 0)
+        if (tags.Length == 0)
         {
             return null;
         }
@@ -52,52 +44,46 @@ internal static class HandlerParser
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = shape.Parameters[i];
-            var type = parameter.Symbol.Type;
-            var typeFqn = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            var names = TypeNames.Of(parameter.Symbol.Type);
+            var typeFqn = names.Fqn;
             parameters[i] = new ParameterModel(
                 parameter.Kind,
                 parameter.PayloadKind,
                 typeFqn,
-                HandlerShapeRules.MetadataName(type),
+                names.MetadataName,
                 parameter.IsNullableService,
-                parameter.ServiceKey is { } key ? FormatKey(key) : null);
+                parameter.ServiceKey is { } key ? FormatKey(key) : null,
+                Identifier(parameter.Symbol.Name));
             signature.Append(i == 0 ? string.Empty : ",").Append(typeFqn);
         }
 
-        var containing = method.ContainingType;
-        var containingFqn = containing.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var containing = TypeNames.Of(method.ContainingType);
+        var containingFqn = containing.Fqn;
         return new HandlerModel(
-            tags.ToEquatableArray(),
+            new EquatableArray<string>(tags),
             containingFqn,
-            containing.ToDisplayString(NameFormat) + "." + method.Name,
-            method.ToDisplayString(IdentifierFormat),
+            containing.DisplayName + "." + method.Name,
+            Identifier(method.Name),
             containingFqn + "." + method.Name + "(" + signature + ")",
             method.IsStatic,
             shape.ReturnKind,
             new EquatableArray<ParameterModel>(parameters));
     }
 
-    private static List<string> ReadTags(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The routed tags of the method by the shared rule (<see cref="EventTagRules"/>), in ordinal order. Handshake events
+    /// are those the catalogue the compilation sees marks (<see cref="HandshakeEvents.Of"/>, read once per compilation).
+    /// </summary>
+    private static string[] ReadTags(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var tags = new List<string>(context.Attributes.Length);
-        foreach (var attribute in context.Attributes)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not string tag
-                || string.IsNullOrWhiteSpace(tag)
-                || KnownNames.IsHandshakeEvent(tag)
-                || tags.Contains(tag))
-            {
-                continue;
-            }
-
-            tags.Add(tag);
-        }
-
-        tags.Sort(StringComparer.Ordinal);
+        var handshakes = HandshakeEvents.Of(context.SemanticModel.Compilation);
+        var tags = EventTagRules.RoutedTags(EventTagRules.Read(context.Attributes, handshakes, cancellationToken)).ToArray();
+        Array.Sort(tags, StringComparer.Ordinal);
         return tags;
     }
+
+    /// <summary>A name as C# code writes it: <c>@event</c> for a keyword.</summary>
+    private static string Identifier(string name) => Naming.IsKeyword(name) ? "@" + name : name;
 
     private static bool ContainsErrorType(ITypeSymbol type)
     {

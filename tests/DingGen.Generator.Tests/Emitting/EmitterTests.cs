@@ -45,13 +45,13 @@ public sealed class EmitterTests
     [Fact]
     public void An_empty_model_emits_the_skeleton()
     {
-        var model = new DispatchModel(EquatableArray<EventModel>.Empty, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
+        var model = new DispatchModel(EquatableArray<EventModel>.Empty, EquatableArray<TypedPayloadModel>.Empty, EquatableArray<string>.Empty);
 
         var tags = EventTagsEmitter.Emit(model, Facts);
         var dispatcher = DispatchEmitter.Emit(model, Facts);
         var registration = RegistrationEmitter.Emit(model, Facts);
 
-        Assert.Contains("All { get; } = global::System.Array.AsReadOnly(global::System.Array.Empty<string>());", tags, StringComparison.Ordinal);
+        Assert.Contains("All { get; } =\n            global::System.Array.AsReadOnly(global::System.Array.Empty<string>());", tags, StringComparison.Ordinal);
         Assert.DoesNotContain("switch", dispatcher, StringComparison.Ordinal);
         Assert.DoesNotContain("_payload", dispatcher, StringComparison.Ordinal);
         Assert.Contains("return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);", dispatcher, StringComparison.Ordinal);
@@ -79,8 +79,12 @@ public sealed class EmitterTests
             Assert.Contains(literal + ",", tags, StringComparison.Ordinal);
             Assert.Contains("case " + literal + ":", dispatcher, StringComparison.Ordinal);
             Assert.Contains(literal + "u8", dispatcher, StringComparison.Ordinal);
-            Assert.Contains("// " + literal + "\n", dispatcher, StringComparison.Ordinal);
+            Assert.Contains("case " + literal + ":\n                    return Dispatch", dispatcher, StringComparison.Ordinal);
+            Assert.DoesNotContain("// " + literal, dispatcher, StringComparison.Ordinal);
         }
+
+        // Every tag has its own dispatch method, named after the tag (with a suffix where two tags give the same name).
+        Assert.Equal(OddTags.Length, model.Events.Select(static e => e.MemberName).Distinct(StringComparer.Ordinal).Count());
 
         GeneratorAssert.IsTidy(DispatchEmitter.HintName, dispatcher);
         var assembly = CompileAndLoad(model, "internal static class Odd\n{\n    public static void On()\n    {\n    }\n}\n");
@@ -224,7 +228,7 @@ public sealed class EmitterTests
         var second = first with { EventTags = new[] { "other" }.ToEquatableArray(), MethodName = "On2", HandlerName = "Typed.On2", SortKey = "global::Typed.On2(global::Payload)" };
         var dispatcher = DispatchEmitter.Emit(Model(first, second), Facts);
         Assert.Equal(1, Count(dispatcher, "json.Resolve<global::Payload>(missing)!;"));
-        Assert.Equal(2, Count(dispatcher, "DecodePayload(context, _payload0);"));
+        Assert.Equal(2, Count(dispatcher, "DecodePayload(context, _payload);"));
         Assert.Equal(1, Count(dispatcher, "missing.ThrowIfAny();"));
     }
 
@@ -255,7 +259,7 @@ public sealed class EmitterTests
     private static HandlerModel TypedHandler() => StaticHandler("Typed", "On", "typed") with
     {
         SortKey = "global::Typed.On(global::Payload)",
-        Parameters = new[] { new ParameterModel(HandlerParameterKind.Payload, PayloadKind.Typed, "global::Payload", "Payload", false, null) }.ToEquatableArray(),
+        Parameters = new[] { new ParameterModel(HandlerParameterKind.Payload, PayloadKind.Typed, "global::Payload", "Payload", false, null, "payload") }.ToEquatableArray(),
     };
 
     private static DispatchModel Model(params HandlerModel[] handlers) =>

@@ -46,12 +46,12 @@ public sealed class HandlerParserTests
             HandlerReturnKind.Task,
             new[]
             {
-                new ParameterModel(HandlerParameterKind.CancellationToken, PayloadKind.None, "global::System.Threading.CancellationToken", "System.Threading.CancellationToken", false, null),
-                new ParameterModel(HandlerParameterKind.Payload, PayloadKind.Typed, "global::Sample.Payload", "Sample.Payload", false, null),
-                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", false, null),
-                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", true, null),
-                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", false, "\"k\""),
-                new ParameterModel(HandlerParameterKind.Context, PayloadKind.None, "global::DingGen.DingEventContext", "DingGen.DingEventContext", false, null),
+                new ParameterModel(HandlerParameterKind.CancellationToken, PayloadKind.None, "global::System.Threading.CancellationToken", "System.Threading.CancellationToken", false, null, "ct"),
+                new ParameterModel(HandlerParameterKind.Payload, PayloadKind.Typed, "global::Sample.Payload", "Sample.Payload", false, null, "payload"),
+                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", false, null, "store"),
+                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", true, null, "maybe"),
+                new ParameterModel(HandlerParameterKind.Service, PayloadKind.None, "global::Sample.IStore", "Sample.IStore", false, "\"k\"", "keyed"),
+                new ParameterModel(HandlerParameterKind.Context, PayloadKind.None, "global::DingGen.DingEventContext", "DingGen.DingEventContext", false, null, "context"),
             }.ToEquatableArray());
         Assert.Equal(expected, handler);
     }
@@ -163,11 +163,11 @@ public sealed class HandlerParserTests
         Assert.Equal(new[] { "my_event", "other_event" }, dispatch.Events.Select(static e => e.EventTag));
         var mine = Assert.Single(dispatch.Events[0].Invocations).Parameters[0];
         Assert.Equal((HandlerParameterKind.Payload, PayloadKind.Typed), (mine.Kind, mine.PayloadKind));
-        Assert.Equal(new[] { "global::Sample.MyPayload" }, dispatch.Events[0].PayloadTypes);
+        Assert.Equal(new[] { new PayloadModel(PayloadKind.Typed, "global::Sample.MyPayload") }, dispatch.Events[0].Payloads.Select(static p => p.Payload));
         var other = Assert.Single(dispatch.Events[1].Invocations).Parameters[0];
         Assert.Equal(HandlerParameterKind.Service, other.Kind);
         Assert.True(dispatch.Events[1].NeedsScope);
-        Assert.Equal(new[] { "global::Sample.MyPayload" }, dispatch.TypedPayloads);
+        Assert.Equal(new[] { "global::Sample.MyPayload" }, dispatch.TypedPayloads.Select(static p => p.TypeFqn));
         Assert.Empty(dispatch.HandlerClasses);
     }
 

@@ -12,22 +12,28 @@ namespace DingGen
     [global::System.Diagnostics.DebuggerNonUserCode]
     internal sealed class DingEventDispatcher : global::DingGen.IDingEventDispatcher
     {
-        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.InstanceChange> _payload0;
+        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.InstanceChange> _instanceChangePayload;
 
         /// <summary>Creates the dispatcher, resolving every payload type's JSON metadata once; fails naming any type no registered context knows.</summary>
         public DingEventDispatcher(global::DingGen.DingJsonOptions json)
         {
             global::System.ArgumentNullException.ThrowIfNull(json);
             var missing = new global::DingGen.DingMissingPayloadTypes("TestAssembly");
-            _payload0 = json.Resolve<global::Sample.InstanceChange>(missing)!;
+            _instanceChangePayload = json.Resolve<global::Sample.InstanceChange>(missing)!;
             missing.ThrowIfAny();
         }
+
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -52,19 +58,19 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "bpms_instance_change":
-                    return Dispatch0Async(context);
+                    return DispatchBpmsInstanceChangeAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBpmsInstanceChangeAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "bpms_instance_change"
-            global::Sample.InstanceChange payload0;
+            global::Sample.InstanceChange instanceChange;
             try
             {
-                payload0 = global::DingGen.DingDispatchHelpers.DecodePayload(context, _payload0);
+                instanceChange = global::DingGen.DingDispatchHelpers.DecodePayload(context, _instanceChangePayload);
             }
             catch (global::System.Exception exception)
             {
@@ -74,19 +80,24 @@ namespace DingGen
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ApprovalHandlers>(services).OnInstanceChange(payload0);
-                context.ReportHandlerCompleted("Sample.ApprovalHandlers.OnInstanceChange", started0, null);
+                var handler = GetRequiredService<global::Sample.ApprovalHandlers>(services);
+                handler.OnInstanceChange(instanceChange);
+                context.ReportHandlerCompleted("Sample.ApprovalHandlers.OnInstanceChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ApprovalHandlers.OnInstanceChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ApprovalHandlers.OnInstanceChange", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

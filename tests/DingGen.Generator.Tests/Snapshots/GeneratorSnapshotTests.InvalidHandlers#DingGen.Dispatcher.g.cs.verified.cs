@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -47,31 +53,35 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "valid":
-                    return Dispatch0Async(context);
+                    return DispatchValidAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchValidAsync(global::DingGen.DingEventContext context)
         {
-            // "valid"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                await global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.InvalidHandlers>(services).OnValid().ConfigureAwait(false);
-                context.ReportHandlerCompleted("Sample.InvalidHandlers.OnValid", started0, null);
+                var handler = GetRequiredService<global::Sample.InvalidHandlers>(services);
+                await handler.OnValid().ConfigureAwait(false);
+                context.ReportHandlerCompleted("Sample.InvalidHandlers.OnValid", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.InvalidHandlers.OnValid", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.InvalidHandlers.OnValid", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -63,38 +69,38 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "interface":
-                    return Dispatch0Async(context);
+                    return DispatchInterfaceAsync(context);
                 case "keyword":
-                    return Dispatch1Async(context);
+                    return DispatchKeywordAsync(context);
                 case "obsolete":
-                    return Dispatch2Async(context);
+                    return DispatchObsoleteAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchInterfaceAsync(global::DingGen.DingEventContext context)
         {
-            // "interface"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.@namespace.IStaticHandlers.OnPlain();
-                context.ReportHandlerCompleted("Sample.namespace.IStaticHandlers.OnPlain", started0, null);
+                context.ReportHandlerCompleted("Sample.namespace.IStaticHandlers.OnPlain", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.IStaticHandlers.OnPlain", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.IStaticHandlers.OnPlain", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch1Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchKeywordAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "keyword"
             global::System.Text.Json.JsonDocument document;
             try
             {
@@ -110,39 +116,44 @@ namespace DingGen
                 await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
                 var services = scope.ServiceProvider;
                 global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+                long started;
 
-                var started0 = context.TimeProvider.GetTimestamp();
+                started = context.TimeProvider.GetTimestamp();
                 try
                 {
-                    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.@namespace.Outer.@class>(services).@event(document.RootElement);
-                    context.ReportHandlerCompleted("Sample.namespace.Outer.class.event", started0, null);
+                    var handler = GetRequiredService<global::Sample.@namespace.Outer.@class>(services);
+                    handler.@event(document.RootElement);
+                    context.ReportHandlerCompleted("Sample.namespace.Outer.class.event", started, null);
                 }
                 catch (global::System.Exception exception)
                 {
-                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.Outer.class.event", started0, exception);
+                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.Outer.class.event", started, exception);
                 }
 
                 return global::DingGen.DingDispatchResult.Completed(failures);
             }
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch2Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchObsoleteAsync(global::DingGen.DingEventContext context)
         {
-            // "obsolete"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.@namespace.ObsoleteHandlers.OnOld();
-                context.ReportHandlerCompleted("Sample.namespace.ObsoleteHandlers.OnOld", started0, null);
+                context.ReportHandlerCompleted("Sample.namespace.ObsoleteHandlers.OnOld", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.ObsoleteHandlers.OnOld", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.namespace.ObsoleteHandlers.OnOld", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

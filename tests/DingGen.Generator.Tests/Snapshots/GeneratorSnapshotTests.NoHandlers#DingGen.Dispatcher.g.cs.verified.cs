@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             eventType = null;
             return false;
@@ -34,5 +40,8 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(context);
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

@@ -9,6 +9,7 @@ namespace DingGen
     internal static class DingEventTags
     {
         /// <summary>Every handled tag: distinct, in ordinal order, never a <c>check_*</c> handshake tag.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } = global::System.Array.AsReadOnly(global::System.Array.Empty<string>());
+        public static global::System.Collections.Generic.IReadOnlyList<string> All { get; } =
+            global::System.Array.AsReadOnly(global::System.Array.Empty<string>());
     }
 }

@@ -16,7 +16,8 @@ namespace DingGen
         /// Registers this assembly's handler classes (scoped) and its dispatcher. Idempotent, and independent of the order of
         /// <c>AddDingGen</c>.
         /// </summary>
-        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddDingEventHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddDingEventHandlers(
+            this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
         {
             global::System.ArgumentNullException.ThrowIfNull(services);
             global::DingGen.DingGenServiceCollectionExtensions.AddDingGenCore(services);
@@ -28,10 +29,17 @@ namespace DingGen
                 }
             }
 
-            global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<global::DingGen.DingEventDispatcher>(services, static provider => new global::DingGen.DingEventDispatcher(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::DingGen.DingJsonOptions>(provider)));
-            global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<global::DingGen.IDingEventDispatcher>(services, static provider => global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::DingGen.DingEventDispatcher>(provider));
+            global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<global::DingGen.DingEventDispatcher>(
+                services,
+                global::DingGen.DingEventDispatcher.Create);
+            global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<global::DingGen.IDingEventDispatcher>(
+                services,
+                GetDispatcher);
             return services;
         }
+
+        private static global::DingGen.IDingEventDispatcher GetDispatcher(global::System.IServiceProvider provider) =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::DingGen.DingEventDispatcher>(provider);
     }
 
     /// <summary>
@@ -45,6 +53,7 @@ namespace DingGen
         public static global::System.Collections.Generic.IReadOnlyList<string> EventTypes => global::DingGen.DingEventTags.All;
 
         /// <summary>Registers this module's handler classes and dispatcher.</summary>
-        public static void Register(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services) => global::DingGen.DingEventHandlersServiceCollectionExtensions.AddDingEventHandlers(services);
+        public static void Register(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+            global::DingGen.DingEventHandlersServiceCollectionExtensions.AddDingEventHandlers(services);
     }
 }

@@ -12,22 +12,28 @@ namespace DingGen
     [global::System.Diagnostics.DebuggerNonUserCode]
     internal sealed class DingEventDispatcher : global::DingGen.IDingEventDispatcher
     {
-        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.MyPayload> _payload0;
+        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.MyPayload> _myPayload;
 
         /// <summary>Creates the dispatcher, resolving every payload type's JSON metadata once; fails naming any type no registered context knows.</summary>
         public DingEventDispatcher(global::DingGen.DingJsonOptions json)
         {
             global::System.ArgumentNullException.ThrowIfNull(json);
             var missing = new global::DingGen.DingMissingPayloadTypes("TestAssembly");
-            _payload0 = json.Resolve<global::Sample.MyPayload>(missing)!;
+            _myPayload = json.Resolve<global::Sample.MyPayload>(missing)!;
             missing.ThrowIfAny();
         }
+
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -60,21 +66,21 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "my_event":
-                    return Dispatch0Async(context);
+                    return DispatchMyEventAsync(context);
                 case "user_add_org":
-                    return Dispatch1Async(context);
+                    return DispatchUserAddOrgAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchMyEventAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "my_event"
-            global::Sample.MyPayload payload1;
+            global::Sample.MyPayload myPayload;
             try
             {
-                payload1 = global::DingGen.DingDispatchHelpers.DecodePayload(context, _payload0);
+                myPayload = global::DingGen.DingDispatchHelpers.DecodePayload(context, _myPayload);
             }
             catch (global::System.Exception exception)
             {
@@ -96,36 +102,37 @@ namespace DingGen
                 await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
                 var services = scope.ServiceProvider;
                 global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+                long started;
 
-                var started0 = context.TimeProvider.GetTimestamp();
+                started = context.TimeProvider.GetTimestamp();
                 try
                 {
-                    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.PayloadHandlers>(services).OnMyEvent(payload1);
-                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnMyEvent", started0, null);
+                    var handler = GetRequiredService<global::Sample.PayloadHandlers>(services);
+                    handler.OnMyEvent(myPayload);
+                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnMyEvent", started, null);
                 }
                 catch (global::System.Exception exception)
                 {
-                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnMyEvent", started0, exception);
+                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnMyEvent", started, exception);
                 }
 
-                var started1 = context.TimeProvider.GetTimestamp();
+                started = context.TimeProvider.GetTimestamp();
                 try
                 {
                     global::Sample.PayloadHandlers.OnMyEventRaw(document.RootElement);
-                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnMyEventRaw", started1, null);
+                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnMyEventRaw", started, null);
                 }
                 catch (global::System.Exception exception)
                 {
-                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnMyEventRaw", started1, exception);
+                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnMyEventRaw", started, exception);
                 }
 
                 return global::DingGen.DingDispatchResult.Completed(failures);
             }
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch1Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchUserAddOrgAsync(global::DingGen.DingEventContext context)
         {
-            // "user_add_org"
             global::System.Text.Json.JsonDocument document;
             try
             {
@@ -133,37 +140,42 @@ namespace DingGen
             }
             catch (global::System.Exception exception)
             {
-                return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchHelpers.PayloadFailed(context, "global::System.Text.Json.JsonElement", exception));
+                return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(
+                    global::DingGen.DingDispatchHelpers.PayloadFailed(context, "global::System.Text.Json.JsonElement", exception));
             }
 
             using (document)
             {
                 global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+                long started;
 
-                var started0 = context.TimeProvider.GetTimestamp();
+                started = context.TimeProvider.GetTimestamp();
                 try
                 {
                     global::Sample.PayloadHandlers.OnUserBytes(context.Payload);
-                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnUserBytes", started0, null);
+                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnUserBytes", started, null);
                 }
                 catch (global::System.Exception exception)
                 {
-                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnUserBytes", started0, exception);
+                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnUserBytes", started, exception);
                 }
 
-                var started1 = context.TimeProvider.GetTimestamp();
+                started = context.TimeProvider.GetTimestamp();
                 try
                 {
                     global::Sample.PayloadHandlers.OnUserJson(document.RootElement);
-                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnUserJson", started1, null);
+                    context.ReportHandlerCompleted("Sample.PayloadHandlers.OnUserJson", started, null);
                 }
                 catch (global::System.Exception exception)
                 {
-                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnUserJson", started1, exception);
+                    failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.PayloadHandlers.OnUserJson", started, exception);
                 }
 
                 return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
             }
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

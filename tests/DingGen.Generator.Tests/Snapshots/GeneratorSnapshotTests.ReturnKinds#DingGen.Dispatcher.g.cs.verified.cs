@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -85,142 +91,151 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "a_void":
-                    return Dispatch0Async(context);
+                    return DispatchAVoidAsync(context);
                 case "b_task":
-                    return Dispatch1Async(context);
+                    return DispatchBTaskAsync(context);
                 case "c_value_task":
-                    return Dispatch2Async(context);
+                    return DispatchCValueTaskAsync(context);
                 case "d_async":
-                    return Dispatch3Async(context);
+                    return DispatchDAsyncAsync(context);
                 case "e_static_void":
-                    return Dispatch4Async(context);
+                    return DispatchEStaticVoidAsync(context);
                 case "f_static_value_task":
-                    return Dispatch5Async(context);
+                    return DispatchFStaticValueTaskAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchAVoidAsync(global::DingGen.DingEventContext context)
         {
-            // "a_void"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ReturnHandlers>(services).OnVoid();
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnVoid", started0, null);
+                var handler = GetRequiredService<global::Sample.ReturnHandlers>(services);
+                handler.OnVoid();
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnVoid", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnVoid", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnVoid", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch1Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBTaskAsync(global::DingGen.DingEventContext context)
         {
-            // "b_task"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                await global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ReturnHandlers>(services).OnTask().ConfigureAwait(false);
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnTask", started0, null);
+                var handler = GetRequiredService<global::Sample.ReturnHandlers>(services);
+                await handler.OnTask().ConfigureAwait(false);
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnTask", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnTask", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnTask", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch2Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchCValueTaskAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "c_value_task"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                await global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ReturnHandlers>(services).OnValueTask().ConfigureAwait(false);
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnValueTask", started0, null);
+                var handler = GetRequiredService<global::Sample.ReturnHandlers>(services);
+                await handler.OnValueTask().ConfigureAwait(false);
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnValueTask", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnValueTask", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnValueTask", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch3Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchDAsyncAsync(global::DingGen.DingEventContext context)
         {
-            // "d_async"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                await global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ReturnHandlers>(services).OnAsync().ConfigureAwait(false);
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnAsync", started0, null);
+                var handler = GetRequiredService<global::Sample.ReturnHandlers>(services);
+                await handler.OnAsync().ConfigureAwait(false);
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnAsync", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnAsync", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnAsync", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch4Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchEStaticVoidAsync(global::DingGen.DingEventContext context)
         {
-            // "e_static_void"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.ReturnHandlers.OnStaticVoid();
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnStaticVoid", started0, null);
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnStaticVoid", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnStaticVoid", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnStaticVoid", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch5Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchFStaticValueTaskAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "f_static_value_task"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 await global::Sample.ReturnHandlers.OnStaticValueTask().ConfigureAwait(false);
-                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnStaticValueTask", started0, null);
+                context.ReportHandlerCompleted("Sample.ReturnHandlers.OnStaticValueTask", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnStaticValueTask", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ReturnHandlers.OnStaticValueTask", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -47,42 +53,62 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "bpms_instance_change":
-                    return Dispatch0Async(context);
+                    return DispatchBpmsInstanceChangeAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBpmsInstanceChangeAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "bpms_instance_change"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.ServiceHandlers>(services).OnChange(context.CancellationToken, global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.IClock>(services), global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<global::Sample.IStore>(services, "k"), context, global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<global::Sample.IAudit>(services), global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetKeyedService<global::Sample.IStore>(services, 42), global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<global::Sample.IStore>(services, (global::Sample.Region)(1)));
-                context.ReportHandlerCompleted("Sample.ServiceHandlers.OnChange", started0, null);
+                var handler = GetRequiredService<global::Sample.ServiceHandlers>(services);
+                var clock = GetRequiredService<global::Sample.IClock>(services);
+                var store = GetRequiredKeyedService<global::Sample.IStore>(services, "k");
+                var audit = GetService<global::Sample.IAudit>(services);
+                var maybeStore = GetKeyedService<global::Sample.IStore>(services, 42);
+                var regional = GetRequiredKeyedService<global::Sample.IStore>(services, (global::Sample.Region)(1));
+                handler.OnChange(context.CancellationToken, clock, store, context, audit, maybeStore, regional);
+                context.ReportHandlerCompleted("Sample.ServiceHandlers.OnChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ServiceHandlers.OnChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ServiceHandlers.OnChange", started, exception);
             }
 
-            var started1 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Sample.ServiceHandlers.OnChangeStatic(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.IClock>(services), context.CancellationToken);
-                context.ReportHandlerCompleted("Sample.ServiceHandlers.OnChangeStatic", started1, null);
+                var clock = GetRequiredService<global::Sample.IClock>(services);
+                global::Sample.ServiceHandlers.OnChangeStatic(clock, context.CancellationToken);
+                context.ReportHandlerCompleted("Sample.ServiceHandlers.OnChangeStatic", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ServiceHandlers.OnChangeStatic", started1, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.ServiceHandlers.OnChangeStatic", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
+
+        private static T? GetService<T>(global::System.IServiceProvider services) =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<T>(services);
+
+        private static T GetRequiredKeyedService<T>(global::System.IServiceProvider services, object? key) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<T>(services, key);
+
+        private static T? GetKeyedService<T>(global::System.IServiceProvider services, object? key) =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetKeyedService<T>(services, key);
     }
 }

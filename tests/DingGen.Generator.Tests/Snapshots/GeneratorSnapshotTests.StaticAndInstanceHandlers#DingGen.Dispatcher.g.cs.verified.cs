@@ -12,22 +12,28 @@ namespace DingGen
     [global::System.Diagnostics.DebuggerNonUserCode]
     internal sealed class DingEventDispatcher : global::DingGen.IDingEventDispatcher
     {
-        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.Approvals.Change> _payload0;
+        private readonly global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Sample.Approvals.Change> _changePayload;
 
         /// <summary>Creates the dispatcher, resolving every payload type's JSON metadata once; fails naming any type no registered context knows.</summary>
         public DingEventDispatcher(global::DingGen.DingJsonOptions json)
         {
             global::System.ArgumentNullException.ThrowIfNull(json);
             var missing = new global::DingGen.DingMissingPayloadTypes("TestAssembly");
-            _payload0 = json.Resolve<global::Sample.Approvals.Change>(missing)!;
+            _changePayload = json.Resolve<global::Sample.Approvals.Change>(missing)!;
             missing.ThrowIfAny();
         }
+
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -84,27 +90,27 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "bpms_instance_change":
-                    return Dispatch0Async(context);
+                    return DispatchBpmsInstanceChangeAsync(context);
                 case "bpms_task_change":
-                    return Dispatch1Async(context);
+                    return DispatchBpmsTaskChangeAsync(context);
                 case "user_add_org":
-                    return Dispatch2Async(context);
+                    return DispatchUserAddOrgAsync(context);
                 case "user_leave_org":
-                    return Dispatch3Async(context);
+                    return DispatchUserLeaveOrgAsync(context);
                 case "user_modify_org":
-                    return Dispatch4Async(context);
+                    return DispatchUserModifyOrgAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBpmsInstanceChangeAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "bpms_instance_change"
-            global::Sample.Approvals.Change payload0;
+            global::Sample.Approvals.Change change;
             try
             {
-                payload0 = global::DingGen.DingDispatchHelpers.DecodePayload(context, _payload0);
+                change = global::DingGen.DingDispatchHelpers.DecodePayload(context, _changePayload);
             }
             catch (global::System.Exception exception)
             {
@@ -114,123 +120,155 @@ namespace DingGen
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services).OnChange(payload0);
-                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnChange", started0, null);
+                var handler = GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services);
+                handler.OnChange(change);
+                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.InstanceHandlers.OnChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(
+                    failures,
+                    context,
+                    "Sample.Approvals.InstanceHandlers.OnChange",
+                    started,
+                    exception);
             }
 
-            var started1 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.Approvals.StaticHandlers.Audit(context);
-                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.Audit", started1, null);
+                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.Audit", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.Audit", started1, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.Audit", started, exception);
             }
 
-            var started2 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Sample.Approvals.StaticHandlers.OnChange(payload0, context);
-                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.OnChange", started2, null);
+                global::Sample.Approvals.StaticHandlers.OnChange(change, context);
+                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.OnChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.OnChange", started2, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.OnChange", started, exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch1Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBpmsTaskChangeAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "bpms_task_change"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.Approvals.StaticHandlers.Audit(context);
-                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.Audit", started0, null);
+                context.ReportHandlerCompleted("Sample.Approvals.StaticHandlers.Audit", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.Audit", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.StaticHandlers.Audit", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch2Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchUserAddOrgAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "user_add_org"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services).OnStaffChange();
-                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started0, null);
+                var handler = GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services);
+                handler.OnStaffChange();
+                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.InstanceHandlers.OnStaffChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(
+                    failures,
+                    context,
+                    "Sample.Approvals.InstanceHandlers.OnStaffChange",
+                    started,
+                    exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch3Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchUserLeaveOrgAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "user_leave_org"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services).OnStaffChange();
-                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started0, null);
+                var handler = GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services);
+                handler.OnStaffChange();
+                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.InstanceHandlers.OnStaffChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(
+                    failures,
+                    context,
+                    "Sample.Approvals.InstanceHandlers.OnStaffChange",
+                    started,
+                    exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
 
-        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch4Async(global::DingGen.DingEventContext context)
+        private async global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchUserModifyOrgAsync(
+            global::DingGen.DingEventContext context)
         {
-            // "user_modify_org"
             await using var scope = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(context.Services);
             var services = scope.ServiceProvider;
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services).OnStaffChange();
-                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started0, null);
+                var handler = GetRequiredService<global::Sample.Approvals.InstanceHandlers>(services);
+                handler.OnStaffChange();
+                context.ReportHandlerCompleted("Sample.Approvals.InstanceHandlers.OnStaffChange", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.Approvals.InstanceHandlers.OnStaffChange", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(
+                    failures,
+                    context,
+                    "Sample.Approvals.InstanceHandlers.OnStaffChange",
+                    started,
+                    exception);
             }
 
             return global::DingGen.DingDispatchResult.Completed(failures);
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

@@ -18,11 +18,17 @@ namespace DingGen
             global::System.ArgumentNullException.ThrowIfNull(json);
         }
 
+        /// <summary>Creates the dispatcher from the host's services: the factory its registration uses.</summary>
+        public static DingEventDispatcher Create(global::System.IServiceProvider services) =>
+            new(GetRequiredService<global::DingGen.DingJsonOptions>(services));
+
         /// <inheritdoc />
         public global::System.Collections.Generic.IReadOnlyList<string> HandledEventTypes => global::DingGen.DingEventTags.All;
 
         /// <inheritdoc />
-        public bool TryMatchEventType(global::System.ReadOnlySpan<byte> utf8EventType, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
+        public bool TryMatchEventType(
+            global::System.ReadOnlySpan<byte> utf8EventType,
+            [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? eventType)
         {
             switch (utf8EventType.Length)
             {
@@ -109,240 +115,243 @@ namespace DingGen
             switch (context.EventType)
             {
                 case "B":
-                    return Dispatch0Async(context);
+                    return DispatchBAsync(context);
                 case "a":
-                    return Dispatch1Async(context);
+                    return DispatchAAsync(context);
                 case "a-b":
-                    return Dispatch2Async(context);
+                    return DispatchABAsync(context);
                 case "a_b":
-                    return Dispatch3Async(context);
+                    return DispatchAB2Async(context);
                 case "b":
-                    return Dispatch4Async(context);
+                    return DispatchB2Async(context);
                 case "back\\slash":
-                    return Dispatch5Async(context);
+                    return DispatchBackSlashAsync(context);
                 case "emoji_😀":
-                    return Dispatch6Async(context);
+                    return DispatchEmojiAsync(context);
                 case "quote\"tag":
-                    return Dispatch7Async(context);
+                    return DispatchQuoteTagAsync(context);
                 case "tab\tand\u0085next":
-                    return Dispatch8Async(context);
+                    return DispatchTabAndNextAsync(context);
                 case "审批_变更":
-                    return Dispatch9Async(context);
+                    return DispatchEventAsync(context);
                 default:
                     return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.NotHandled);
             }
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch0Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBAsync(global::DingGen.DingEventContext context)
         {
-            // "B"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnOrdering();
-                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch1Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchAAsync(global::DingGen.DingEventContext context)
         {
-            // "a"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnDuplicates();
-                context.ReportHandlerCompleted("Sample.OddTags.OnDuplicates", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnDuplicates", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnDuplicates", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnDuplicates", started, exception);
             }
 
-            var started1 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnOrdering();
-                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started1, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started1, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch2Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchABAsync(global::DingGen.DingEventContext context)
         {
-            // "a-b"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnOrdering();
-                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch3Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchAB2Async(global::DingGen.DingEventContext context)
         {
-            // "a_b"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnOrdering();
-                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch4Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchB2Async(global::DingGen.DingEventContext context)
         {
-            // "b"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnDuplicates();
-                context.ReportHandlerCompleted("Sample.OddTags.OnDuplicates", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnDuplicates", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnDuplicates", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnDuplicates", started, exception);
             }
 
-            var started1 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnOrdering();
-                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started1, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnOrdering", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started1, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnOrdering", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch5Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchBackSlashAsync(global::DingGen.DingEventContext context)
         {
-            // "back\\slash"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnEscaped();
-                context.ReportHandlerCompleted("Sample.OddTags.OnEscaped", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnEscaped", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnEscaped", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnEscaped", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch6Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchEmojiAsync(global::DingGen.DingEventContext context)
         {
-            // "emoji_😀"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnUnicode();
-                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch7Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchQuoteTagAsync(global::DingGen.DingEventContext context)
         {
-            // "quote\"tag"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnEscaped();
-                context.ReportHandlerCompleted("Sample.OddTags.OnEscaped", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnEscaped", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnEscaped", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnEscaped", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch8Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchTabAndNextAsync(global::DingGen.DingEventContext context)
         {
-            // "tab\tand\u0085next"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnUnicode();
-                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
 
-        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> Dispatch9Async(global::DingGen.DingEventContext context)
+        private global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult> DispatchEventAsync(global::DingGen.DingEventContext context)
         {
-            // "审批_变更"
             global::System.Collections.Generic.List<global::DingGen.DingHandlerFailure>? failures = null;
+            long started;
 
-            var started0 = context.TimeProvider.GetTimestamp();
+            started = context.TimeProvider.GetTimestamp();
             try
             {
                 global::Sample.OddTags.OnUnicode();
-                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started0, null);
+                context.ReportHandlerCompleted("Sample.OddTags.OnUnicode", started, null);
             }
             catch (global::System.Exception exception)
             {
-                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started0, exception);
+                failures = global::DingGen.DingDispatchHelpers.HandlerFailed(failures, context, "Sample.OddTags.OnUnicode", started, exception);
             }
 
             return new global::System.Threading.Tasks.ValueTask<global::DingGen.DingDispatchResult>(global::DingGen.DingDispatchResult.Completed(failures));
         }
+
+        private static T GetRequiredService<T>(global::System.IServiceProvider services) where T : notnull =>
+            global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);
     }
 }

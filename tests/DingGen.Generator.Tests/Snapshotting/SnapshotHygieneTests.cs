@@ -64,6 +64,36 @@ public sealed class SnapshotHygieneTests
         }
     }
 
+    [Fact]
+    public void No_generated_line_is_longer_than_160_characters()
+    {
+        var tooLong = new List<string>();
+        foreach (var file in VerifiedFiles())
+        {
+            var lines = File.ReadAllLines(Path.Combine(Snapshot.SnapshotsDirectory, file));
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].Length > Generator.Emitting.SourceWriter.MaxLineLength)
+                {
+                    tooLong.Add($"{file}:{i + 1}: {lines[i].Length} characters");
+                }
+            }
+        }
+
+        Assert.True(tooLong.Count == 0, "Generated lines longer than 160 characters:\n" + string.Join("\n", tooLong));
+    }
+
+    [Fact]
+    public void Generated_code_names_members_after_what_they_stand_for()
+    {
+        foreach (var file in VerifiedFiles())
+        {
+            var text = File.ReadAllText(Path.Combine(Snapshot.SnapshotsDirectory, file));
+            Assert.DoesNotMatch(@"\bDispatch[0-9]+Async\b|\b_?payload[0-9]+\b|\bstarted[0-9]+\b", text);
+            Assert.DoesNotMatch(@"^\s*// "".*""$", text);
+        }
+    }
+
     private static HashSet<string> ExpectedFileNames()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
