@@ -20,7 +20,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 });
 
 await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
-StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery(), builder.Configuration);
+builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery(); // DingGen:Stream:Enabled=true turns stream mode on
 builder.Services.AddDingEventHandlers();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();

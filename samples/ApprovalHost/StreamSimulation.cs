@@ -68,7 +68,7 @@ internal static class StreamSimulation
         });
         // The approval handler reads finished instances through DingTalkClient: a fake DingTalk server answers on loopback.
         await using var dingtalkServer = await Simulation.StartFakeDingTalkAsync(builder.Configuration);
-        StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient(), builder.Configuration);
+        builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient(); // Stream:Enabled above turns stream mode on
         builder.Services.AddDingEventHandlers();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();

@@ -150,8 +150,7 @@ public sealed class DingCallbackProcessor
 
             // 4. Signature first, then decrypt and owner key.
             var ciphertext = encrypt.AsSpan(0, encryptLength);
-            var crypto = app.Crypto;
-            var code = crypto.TryDecrypt(signature, timestamp, nonce, ciphertext, out var plaintext);
+            var code = app.TryDecrypt(signature, timestamp, nonce, ciphertext, _time, out var plaintext, out var crypto);
             var underPlaceholder = false;
             if (code == DingCryptoErrorCode.ComputeDecryptTextOwnerKeyError && app.PlaceholderCrypto is { } placeholder
                 && placeholder.TryDecrypt(signature, timestamp, nonce, ciphertext, out var placeholderText) == DingCryptoErrorCode.None)

@@ -29,7 +29,12 @@ internal sealed class DingGenAppRegistry
     public bool AnyMapped => !_mapped.IsEmpty;
 
     /// <summary>Notes that stream mode is on for the app (<c>UseStreamMode</c>): its AppSecret becomes required.</summary>
-    public void MarkStream(string name) => _stream[name] = 0;
+    /// <param name="name">The app name.</param>
+    /// <param name="fromConfiguration">Turned on by <c>Stream:Enabled = true</c> in <c>AddDingGen</c> (a later <c>UseStreamMode()</c> call is then allowed once).</param>
+    public void MarkStream(string name, bool fromConfiguration = false) => _stream[name] = fromConfiguration ? (byte)1 : (byte)0;
+
+    /// <summary>Whether stream mode was turned on by configuration only, not yet by a <c>UseStreamMode()</c> call.</summary>
+    public bool IsStreamFromConfigurationOnly(string name) => _stream.TryGetValue(name, out var source) && source == 1;
 
     public bool IsStream(string name) => _stream.ContainsKey(name);
 

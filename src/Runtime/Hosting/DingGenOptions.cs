@@ -67,6 +67,28 @@ public sealed class DingGenOptions
     public bool AcceptSuiteCreationPlaceholder { get; set; }
 
     /// <summary>
+    /// The callback <c>Token</c> in use before the current <see cref="Token"/>, accepted until <see cref="PreviousKeysUntil"/>
+    /// so that a key rotation loses no delivery. Optional; when only <see cref="PreviousAesKey"/> is set, the previous
+    /// keys use the current <see cref="Token"/>.
+    /// </summary>
+    public string? PreviousToken { get; set; }
+
+    /// <summary>
+    /// The <c>AesKey</c> in use before the current <see cref="AesKey"/> (43 letters and digits), accepted until
+    /// <see cref="PreviousKeysUntil"/>. Optional; when only <see cref="PreviousToken"/> is set, the previous keys use the
+    /// current <see cref="AesKey"/>.
+    /// </summary>
+    public string? PreviousAesKey { get; set; }
+
+    /// <summary>
+    /// The instant (an absolute time, for example <c>2025-07-01T00:00:00Z</c>) until which callbacks and inbox entries sealed
+    /// with <see cref="PreviousToken"/>/<see cref="PreviousAesKey"/> are still opened. Required when either is set. A request
+    /// that the current keys cannot open is tried with the previous keys while the window is open, and its reply is sealed
+    /// with the keys that opened it. After this instant the previous keys are ignored.
+    /// </summary>
+    public DateTimeOffset? PreviousKeysUntil { get; set; }
+
+    /// <summary>
     /// The opt-in replay guard (sub-section <c>ReplayGuard</c>: <c>Enabled</c>, <c>TimestampTolerance</c>, <c>NonceCacheSize</c>):
     /// rejects verified requests with a stale timestamp or a signature already accepted. Off by default.
     /// </summary>
@@ -74,6 +96,9 @@ public sealed class DingGenOptions
 
     /// <summary>The owner key in effect: <see cref="OwnerKey"/> when set, else <see cref="AppKey"/>.</summary>
     internal string? EffectiveOwnerKey => string.IsNullOrEmpty(OwnerKey) ? AppKey : OwnerKey;
+
+    /// <summary>Whether previous keys are configured (<see cref="PreviousToken"/> or <see cref="PreviousAesKey"/>).</summary>
+    internal bool HasPreviousKeys => !string.IsNullOrEmpty(PreviousToken) || !string.IsNullOrEmpty(PreviousAesKey);
 }
 
 /// <summary>Validates the data-annotation rules of <see cref="DingGenOptions"/> without reflection (source-generated).</summary>

@@ -9,7 +9,7 @@ public static partial class DingGenServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the default DingTalk app, bound from <paramref name="configuration"/> (keys <c>Token</c>, <c>AesKey</c>,
-    /// <c>AppKey</c>, <c>OwnerKey</c>, <c>AppSecret</c>, <c>MaxBodyBytes</c>, <c>AcceptSuiteCreationPlaceholder</c>, <c>ReplayGuard</c>; see
+    /// <c>AppKey</c>, <c>OwnerKey</c>, <c>AppSecret</c>, <c>MaxBodyBytes</c>, <c>AcceptSuiteCreationPlaceholder</c>, <c>ReplayGuard</c>, <c>PreviousToken</c>, <c>PreviousAesKey</c>, <c>PreviousKeysUntil</c>; see
     /// <see cref="DingGenOptions"/>), and everything the callback endpoint needs. Map the endpoint with
     /// <c>app.MapDingCallback("/dingtalk/callback")</c>.
     /// </summary>
@@ -19,7 +19,8 @@ public static partial class DingGenServiceCollectionExtensions
     /// <returns>A builder to add JSON contexts and modules.</returns>
     /// <remarks>
     /// Options are validated at start-up (<c>ValidateOnStart</c>); <c>Token</c> and <c>AesKey</c> are required only when a
-    /// callback is mapped for the app. Calls <see cref="AddDingGenCore"/>, so it works before or after the generated
+    /// callback is mapped for the app. <c>Stream:Enabled</c> = <c>true</c> in the section turns stream mode on, exactly as
+    /// <c>UseStreamMode()</c> does (see <see cref="DingStreamOptions.Enabled"/>). Calls <see cref="AddDingGenCore"/>, so it works before or after the generated
     /// <c>AddDingEventHandlers()</c>.
     /// </remarks>
     public static DingGenBuilder AddDingGen(this IServiceCollection services, IConfiguration configuration) =>
@@ -57,7 +58,9 @@ public static partial class DingGenServiceCollectionExtensions
         services.TryAddSingleton(static sp => new DingReplayGuard(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
-        return new DingGenBuilder(services, name, configuration);
+        var builder = new DingGenBuilder(services, name, configuration);
+        DingStreamBuilderExtensions.UseStreamModeWhenConfigured(builder, registry, registry.SettingPrefix(name));
+        return builder;
     }
 
     internal static DingGenAppRegistry GetOrAddRegistry(IServiceCollection services)

@@ -207,10 +207,10 @@ internal sealed class DingInboxWorker : BackgroundService
             return "the app's configuration is invalid: " + string.Join(" ", ex.Failures);
         }
 
-        var code = app.Crypto.Open(entry.Envelope, out var plaintext);
+        var code = app.Open(entry.Envelope, _time, out var plaintext);
         if (code != DingCryptoErrorCode.None)
         {
-            return $"the stored envelope does not open with the app's current Token/AesKey/owner key: error {(int)code} ({DingCryptoErrors.Describe(code)}). Were the keys rotated?";
+            return $"the stored envelope does not open with the app's current Token/AesKey/owner key{(app.PreviousKeysOpen(_time) ? " nor its previous keys" : string.Empty)}: error {(int)code} ({DingCryptoErrors.Describe(code)}). Were the keys rotated? Set PreviousToken/PreviousAesKey and PreviousKeysUntil to the keys before the rotation.";
         }
 
         var delivery = new DingDelivery(entry.EventType, plaintext!)

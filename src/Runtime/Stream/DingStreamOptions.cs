@@ -10,6 +10,13 @@ namespace DingGen;
 /// </summary>
 public sealed class DingStreamOptions
 {
+    /// <summary>
+    /// Whether stream mode is on for the app. <c>true</c> in configuration (<c>DingGen:Stream:Enabled</c>) makes <c>AddDingGen</c>
+    /// turn it on, as <see cref="DingStreamBuilderExtensions.UseStreamMode"/> does; <c>UseStreamMode()</c> in code turns it
+    /// on whatever this says. Default <see langword="false"/>. Read once, when <c>AddDingGen</c> runs.
+    /// </summary>
+    public bool Enabled { get; set; }
+
     /// <summary>The default <see cref="GatewayAddress"/>.</summary>
     public const string DefaultGatewayAddress = "https://api.dingtalk.com";
 

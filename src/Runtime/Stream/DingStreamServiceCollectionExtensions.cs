@@ -18,6 +18,9 @@ public static class DingStreamBuilderExtensions
     /// <param name="configure">Changes the <see cref="DingStreamOptions"/> after they are bound from the <c>Stream</c> sub-section of the app's configuration.</param>
     /// <returns>The builder.</returns>
     /// <remarks>
+    /// <para>Configuration can do the same: <c>Stream:Enabled</c> = <c>true</c> in the app's section (<c>DingGen:Stream:Enabled</c>,
+    /// <c>DingGen__Stream__Enabled</c>) makes <c>AddDingGen</c> turn stream mode on; calling this method as well is then
+    /// allowed and only adds <paramref name="configure"/>.</para>
     /// <c>AppSecret</c> becomes required (validated at start-up); <c>Token</c> and <c>AesKey</c> are not needed unless an HTTP
     /// callback is mapped too. Which events arrive is what is ticked in the DingTalk console: the service logs the run-time
     /// union of handled event types at start-up. See docs/stream-mode.md.
@@ -28,6 +31,18 @@ public static class DingStreamBuilderExtensions
         var services = builder.Services;
         var name = builder.Name;
         var registry = DingGenServiceCollectionExtensions.GetOrAddRegistry(services);
+        if (registry.IsStreamFromConfigurationOnly(name))
+        {
+            // Stream:Enabled = true already turned it on in AddDingGen: this call only adds its configure action.
+            registry.MarkStream(name);
+            if (configure is not null)
+            {
+                services.Configure(name, configure);
+            }
+
+            return builder;
+        }
+
         if (registry.IsStream(name))
         {
             throw new InvalidOperationException(name.Length == 0
@@ -35,8 +50,39 @@ public static class DingStreamBuilderExtensions
                 : $"DingGen: UseStreamMode() was called twice for the DingTalk app '{name}'; one Stream connection per app is enough.");
         }
 
-        registry.MarkStream(name);
+        return AddStreamMode(builder, registry, configure, fromConfiguration: false);
+    }
+
+    /// <summary>
+    /// Turns stream mode on when the app's section says <c>Stream:Enabled</c> = <c>true</c> (called by <c>AddDingGen</c>).
+    /// A value other than <c>true</c>/<c>false</c> fails at once with a message naming the setting.
+    /// </summary>
+    internal static void UseStreamModeWhenConfigured(DingGenBuilder builder, DingGenAppRegistry registry, string settingPrefix)
+    {
+        var value = builder.Configuration["Stream:Enabled"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        if (!bool.TryParse(value, out var enabled))
+        {
+            throw new InvalidOperationException($"DingGen: {settingPrefix}Stream:Enabled must be true or false.");
+        }
+
+        if (enabled)
+        {
+            AddStreamMode(builder, registry, configure: null, fromConfiguration: true);
+        }
+    }
+
+    private static DingGenBuilder AddStreamMode(DingGenBuilder builder, DingGenAppRegistry registry, Action<DingStreamOptions>? configure, bool fromConfiguration)
+    {
+        var services = builder.Services;
+        var name = builder.Name;
+        registry.MarkStream(name, fromConfiguration);
         var optionsBuilder = services.AddOptions<DingStreamOptions>(name).Bind(builder.Configuration.GetSection("Stream"));
+        optionsBuilder.PostConfigure(static options => options.Enabled = true);
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);
