@@ -13,7 +13,8 @@ internal static class DingDashboardPage
         section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px 16px;margin-bottom:16px}
         h2{font-size:16px;margin:0 0 8px} h3{font-size:14px;margin:14px 0 6px;color:#41495a}
         table{border-collapse:collapse;width:100%;font-size:13px} th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
-        th{color:#5b6475;font-weight:600} code{font:12px ui-monospace,Menlo,Consolas,monospace}
+        th{color:#5b6475;font-weight:600} code{font:12px ui-monospace,Menlo,Consolas,monospace} td code,td.bad{word-break:break-all}
+        td:first-child{white-space:nowrap}
         .ok{color:#1a7f37} .bad{color:#c62828;font-weight:600} .warn{color:#9a6700;font-weight:600} .muted{color:#6b7385}
         tr.drift td{background:#fff4e5} tr.failed td{background:#fdecea}
         .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
