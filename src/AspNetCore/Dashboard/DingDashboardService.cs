@@ -296,9 +296,15 @@ internal sealed class DingDashboardService
 
             switch (DingDashboardDeliveryLog.OutcomeIndex(record.Outcome))
             {
-                case 0: handled++; break;
-                case 2: failed++; break;
-                default: notHandled++; break;
+                case 0:
+                    handled++;
+                    break;
+                case 2:
+                    failed++;
+                    break;
+                default:
+                    notHandled++;
+                    break;
             }
         }
 

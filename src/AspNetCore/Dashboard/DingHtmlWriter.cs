@@ -29,12 +29,24 @@ internal sealed class DingHtmlWriter
         {
             switch (c)
             {
-                case '&': _html.Append("&amp;"); break;
-                case '<': _html.Append("&lt;"); break;
-                case '>': _html.Append("&gt;"); break;
-                case '"': _html.Append("&quot;"); break;
-                case '\'': _html.Append("&#39;"); break;
-                default: _html.Append(c); break;
+                case '&':
+                    _html.Append("&amp;");
+                    break;
+                case '<':
+                    _html.Append("&lt;");
+                    break;
+                case '>':
+                    _html.Append("&gt;");
+                    break;
+                case '"':
+                    _html.Append("&quot;");
+                    break;
+                case '\'':
+                    _html.Append("&#39;");
+                    break;
+                default:
+                    _html.Append(c);
+                    break;
             }
         }
 
