@@ -8,6 +8,13 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# The dashboard's browser tests (tests/DingGen.Dashboard.Tests) drive Debian's Chromium headless through Playwright (never
+# Playwright's own download). Install it when missing; without it those tests fail and say why.
+if [ -z "${DINGGEN_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium package for the dashboard's browser tests" >&2
+  (apt-get update && apt-get install -y chromium) >&2 || echo "could not install chromium: the dashboard's browser tests will fail" >&2
+fi
+
 dotnet test DingGen.sln -c Release \
   --blame-hang-timeout 10m \
   --logger "trx" \

@@ -5,9 +5,10 @@ using LoadHost;
 
 // Two modes:
 //   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>"
-//   LoadHost [--inbox] [--address-file <file>] [--urls http://127.0.0.1:0]
+//   LoadHost [--inbox] [--dashboard] [--address-file <file>] [--urls http://127.0.0.1:0]
 //       serves POST /dingtalk/callback (MapDingCallback, one trivial handler), POST /bare (reads the body, answers 200),
-//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder).
+//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder); with
+//       --dashboard the operations dashboard is added (its delivery observer sees every delivery) at /dingtalk/dashboard.
 // The keys below are load-test keys, not secrets of any real app.
 const string Token = "LoadTk9x2Q";
 const string AesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";
@@ -36,9 +37,10 @@ if (args is ["callbacks", var countText, var file])
 }
 
 var useInbox = args.Contains("--inbox", StringComparer.Ordinal);
+var useDashboard = args.Contains("--dashboard", StringComparer.Ordinal);
 var addressFileIndex = Array.IndexOf(args, "--address-file");
 var addressFile = addressFileIndex >= 0 && addressFileIndex + 1 < args.Length ? args[addressFileIndex + 1] : null;
-var hostArgs = args.Where((a, i) => a != "--inbox" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
+var hostArgs = args.Where((a, i) => a != "--inbox" && a != "--dashboard" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
 
 var builder = WebApplication.CreateSlimBuilder(hostArgs);
 builder.Logging.ClearProviders();
@@ -62,9 +64,18 @@ if (useInbox)
 }
 
 builder.Services.AddDingEventHandlers();
+if (useDashboard)
+{
+    builder.Services.AddDingDashboard();
+}
 
 var app = builder.Build();
 app.MapDingCallback(CallbackPath);
+if (useDashboard)
+{
+    // Loopback only (the load host never listens elsewhere): no authorization needed, said explicitly.
+    app.MapDingDashboard("/dingtalk/dashboard").AllowAnonymous();
+}
 
 // The bare endpoint does what any POST endpoint must: read the whole body, then answer 200.
 app.MapPost("/bare", static async (HttpContext http) =>

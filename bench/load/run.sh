@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
 #
-#   bash bench/load/run.sh [--inbox] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
+#   bash bench/load/run.sh [--inbox] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
 #
 # Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
 # each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
 # /dingtalk/callback (same connections, duration, script and bodies). Prints one table row per endpoint and the
 # throughput ratio callback/bare. --inbox adds a run of each runtime with the durable SQLite inbox on
-# (UseSqliteInbox, database in a fresh temp folder). Installs wrk from Debian's packages when it is missing.
+# (UseSqliteInbox, database in a fresh temp folder). --dashboard adds a run of each runtime with the operations dashboard's
+# delivery observer registered (AddDingDashboard + MapDingDashboard), to compare with the plain run. Installs wrk from Debian's packages when it is missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,12 +18,14 @@ connections=64
 threads=2
 pool=100000
 inbox=0
+dashboard=0
 jit=1
 aot=1
 build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --inbox) inbox=1 ;;
+    --dashboard) dashboard=1 ;;
     --no-aot) aot=0 ;;
     --no-jit) jit=0 ;;
     --no-build) build=0 ;;
@@ -68,6 +71,7 @@ start_host() { # runtime, inbox flag
   rm -f "$address_file"
   local args=(--address-file "$address_file")
   [[ "$2" == "inbox" ]] && args+=(--inbox)
+  [[ "$2" == "dashboard" ]] && args+=(--dashboard)
   if [[ "$1" == "aot" ]]; then
     "$aot_dir/LoadHost" "${args[@]}" &
   else
@@ -102,6 +106,7 @@ printf '|---|---|---|---|---|---|---|---|\n'
 
 variants=("off")
 [[ $inbox -eq 1 ]] && variants+=("inbox")
+[[ $dashboard -eq 1 ]] && variants+=("dashboard")
 runtimes=()
 [[ $jit -eq 1 ]] && runtimes+=("jit")
 [[ $aot -eq 1 ]] && runtimes+=("aot")
@@ -118,6 +123,7 @@ for runtime in "${runtimes[@]}"; do
     stop_host
     ratio="$(awk -v c="$(field rps "$callback")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.2f", c / b }')"
     label=$([[ $variant == inbox ]] && echo on || echo off)
+    [[ $variant == dashboard ]] && label="off, dashboard"
     printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
     printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"
     echo "  ($runtime/$label: handler ran $handled times; pool wrapped during the callback run: $(field pool_wrapped "$callback"))" >&2

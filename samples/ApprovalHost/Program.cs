@@ -7,15 +7,20 @@ using DingGen;
 // `--simulate` runs the host on a loopback port and plays DingTalk against it (see Simulation.cs).
 // `register <url>`, `status`, `unregister` and `recover-failed` manage the callback registration (see Commands.cs).
 // `--simulate-stream` runs the host in stream mode against an in-process fake gateway (see StreamSimulation.cs).
+// `--dashboard` maps the operations dashboard at /dingtalk/dashboard (docs/dashboard.md); with `--simulate` the host keeps running
+// after the simulation and prints the dashboard's URL. The simulation runs in the Development environment on 127.0.0.1, so the
+// dashboard needs no authorization there; in any other environment the host refuses to start until the dashboard is given
+// .RequireAuthorization(...) (or, on a host only reachable from loopback, an explicit .AllowAnonymous()).
 if (args.Contains(StreamSimulation.Flag, StringComparer.Ordinal))
 {
     return await StreamSimulation.RunAsync(args);
 }
 
 var simulate = args.Contains("--simulate", StringComparer.Ordinal);
+var dashboard = args.Contains("--dashboard", StringComparer.Ordinal);
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
-    Args = args.Where(a => a != "--simulate").ToArray(),
+    Args = args.Where(a => a != "--simulate" && a != "--dashboard").ToArray(),
     EnvironmentName = simulate ? Environments.Development : null,
 });
 
@@ -26,6 +31,10 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
 builder.Services.AddSingleton<ActivityJournal>();
 builder.Services.AddHealthChecks().AddDingGenHealthCheck();
+if (dashboard)
+{
+    builder.Services.AddDingDashboard();
+}
 
 if (simulate)
 {
@@ -45,6 +54,10 @@ if (StreamMode.ShouldMapCallback(app.Configuration))
 }
 
 app.MapHealthChecks("/health");
+if (dashboard)
+{
+    app.MapDingDashboard("/dingtalk/dashboard");
+}
 
 if (Commands.IsCommand(args))
 {
@@ -60,7 +73,15 @@ if (!simulate)
 await app.StartAsync();
 try
 {
-    return await Simulation.RunAsync(app, fakeDingTalk!);
+    var result = await Simulation.RunAsync(app, fakeDingTalk!);
+    if (dashboard)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Dashboard: {app.Urls.First().TrimEnd('/')}/dingtalk/dashboard (the fake DingTalk keeps answering; Ctrl+C stops the host).");
+        await app.WaitForShutdownAsync();
+    }
+
+    return result;
 }
 finally
 {
