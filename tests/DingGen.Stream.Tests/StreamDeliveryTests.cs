@@ -193,6 +193,8 @@ public sealed class StreamDeliveryTests
         var unhandled = Assert.Single(deliveries.GetMeasurementSnapshot());
         Assert.Equal("unhandled", unhandled.Tags["dinggen.outcome"]);
         Assert.Equal("stream", unhandled.Tags["dinggen.channel"]);
+        // The ACK is counted right after it is sent, so the gateway can see it first: wait for the count instead of racing it.
+        await acks.WaitForMeasurementsAsync(1, Wait);
         Assert.Contains(acks.GetMeasurementSnapshot(), m => m.Value == 1 && Equals(m.Tags["dinggen.status"], "SUCCESS"));
         var log = host.Logs.GetSnapshot().Single(r => r.Id.Name == "DeliveryUnhandled");
         Assert.Contains("calendar_event_change", log.Message, StringComparison.Ordinal);
