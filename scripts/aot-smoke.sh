@@ -3,7 +3,10 @@
 # loopback port with keys from environment variables, sends it real encrypted callbacks built with the dinggen CLI
 # (check_url, a handled event, an unhandled event type, a bad signature), checks the statuses and that the replies
 # decrypt to "success", and stops it; then runs the binary's own `--simulate` (registration against a fake DingTalk,
-# deliveries, failed-event replay) and `--simulate-stream` (stream mode against a fake gateway).
+# deliveries, failed-event replay) and `--simulate-stream` (stream mode against a fake gateway). The core package must not
+# need ASP.NET Core: DingGen.dll may reference no Microsoft.AspNetCore.* assembly, and samples/StreamWorker (a generic-host
+# worker) publishes natively with zero IL warnings, no Microsoft.AspNetCore.* file in its output, and passes the stream
+# simulation (samples/StreamWorker.Simulation) as a native binary.
 # Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +14,15 @@ cd "$repo"
 out="artifacts/aot/ApprovalHost"
 log="artifacts/aot/publish.log"
 mkdir -p artifacts/aot
+
+echo "the core package without ASP.NET Core: assembly references of src/Runtime/bin/Release/net10.0/DingGen.dll"
+if ! dotnet scripts/AssemblyReferences/bin/Release/net10.0/AssemblyReferences.dll src/Runtime/bin/Release/net10.0/DingGen.dll \
+  --forbid Microsoft.AspNetCore. > artifacts/aot/dinggen-references.txt; then
+  cat artifacts/aot/dinggen-references.txt >&2
+  echo "DingGen.dll references ASP.NET Core (or could not be read)" >&2
+  exit 1
+fi
+echo "  $(wc -l < artifacts/aot/dinggen-references.txt) references, none Microsoft.AspNetCore.*"
 
 echo "publishing samples/ApprovalHost with NativeAOT"
 start_publish=$(date +%s)
@@ -147,6 +159,34 @@ for mode in --simulate --simulate-stream; do
   fi
   tail -n 1 "artifacts/aot/simulate$mode.log"
 done
+
+# The worker without ASP.NET Core: generic host + stream mode, published natively; the fake Stream gateway (which needs
+# ASP.NET Core) runs in the separate simulation project and starts the native binary as a child process.
+worker_out="artifacts/aot/StreamWorker"
+echo "publishing samples/StreamWorker (generic host, no ASP.NET Core) with NativeAOT"
+if ! timeout 1500 dotnet publish samples/StreamWorker -c Release -r linux-x64 -p:PublishAot=true -o "$worker_out" > artifacts/aot/worker-publish.log 2>&1; then
+  tail -n 40 artifacts/aot/worker-publish.log >&2
+  echo "NativeAOT publish of the stream worker failed" >&2
+  exit 1
+fi
+if grep -E "warning IL[23][0-9]{3}" artifacts/aot/worker-publish.log >&2; then
+  echo "NativeAOT publish of the stream worker produced trim/AOT warnings" >&2
+  exit 1
+fi
+if find "$worker_out" -iname 'Microsoft.AspNetCore.*' | grep . >&2; then
+  echo "the stream worker's publish output contains ASP.NET Core files" >&2
+  exit 1
+fi
+echo "  binary $(du -k "$worker_out/StreamWorker" | cut -f1) KiB, zero IL2xxx/IL3xxx warnings, no Microsoft.AspNetCore.* file"
+echo "native binary: StreamWorker against the fake Stream gateway"
+if ! timeout 180 dotnet samples/StreamWorker.Simulation/bin/Release/net10.0/StreamWorker.Simulation.dll --worker "$worker_out/StreamWorker" \
+  < /dev/null > artifacts/aot/worker-simulation.log 2>&1; then
+  cat artifacts/aot/worker-simulation.log >&2
+  echo "the native stream worker did not handle the stream simulation as DingTalk expects" >&2
+  exit 1
+fi
+grep -E "^connected " artifacts/aot/worker-simulation.log || true
+tail -n 1 artifacts/aot/worker-simulation.log
 
 # The durable inbox under NativeAOT: the SQLite inbox host publishes without IL warnings, ships the native SQLite library
 # beside the binary, and passes the crash test (SIGKILL mid-stream, restart, redelivery) as a native process.
