@@ -79,8 +79,13 @@ public sealed class DeliveryObserverTests
         Assert.Equal(["AfterThrow", "First", "Second", "Throws"], calls);
     }
 
-    private static DingDelivery Delivery(string eventType, string json, DingDeliveryChannel channel) =>
-        new(eventType, Encoding.UTF8.GetBytes(json)) { Channel = channel, ReceivedAt = DateTimeOffset.UnixEpoch };
+    // The channel reads DingTalk's event id from the envelope, as every channel adapter does.
+    private static DingDelivery Delivery(string eventType, string json, DingDeliveryChannel channel)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        Assert.True(DingEnvelope.TryRead(payload, out var envelope, out _));
+        return new(eventType, payload) { Channel = channel, EventId = envelope.StableId, CorpId = envelope.CorpId, ReceivedAt = DateTimeOffset.UnixEpoch };
+    }
 
     private static ServiceProvider Build(TimeProvider time, params IDingDeliveryObserver[] observers)
     {
