@@ -86,26 +86,18 @@ first="$(dinggen encrypt --token "$token" --aes-key "$aes_key" --app-key "$app_k
 first_url="$base/dingtalk/callback?signature=$(json_field msg_signature <<<"$first")&timestamp=$(json_field timeStamp <<<"$first")&nonce=$(json_field nonce <<<"$first")"
 first_body="{\"encrypt\":\"$(json_field encrypt <<<"$first")\"}"
 
-started_at=$(date +%s%N)
-DingGen__Token="$token" DingGen__AesKey="$aes_key" DingGen__AppKey="$app_key" DingGen__AppSecret="aot-smoke-app-secret" \
+# scripts/first-callback.py starts the binary and polls every millisecond: the figure is process start -> first 200 reply.
+if ! startup="$(DingGen__Token="$token" DingGen__AesKey="$aes_key" DingGen__AppKey="$app_key" DingGen__AppSecret="aot-smoke-app-secret" \
   ASPNETCORE_URLS="$base" Logging__LogLevel__Default=Warning \
-  "$out/ApprovalHost" > artifacts/aot/host.log 2>&1 &
-host_pid=$!
-trap 'kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true' EXIT
-
-first_answer_ms=""
-for _ in $(seq 1 1000); do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --data-binary "$first_body" "$first_url" 2>/dev/null)" = "200" ]; then
-    first_answer_ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
-    break
-  fi
-  sleep 0.01
-done
-if [ -z "$first_answer_ms" ]; then
+  python3 scripts/first-callback.py "$port" "${first_url#"$base"}" "$first_body" artifacts/aot/host.log "$out/ApprovalHost")"; then
   echo "the native host did not answer within 10 s" >&2
   cat artifacts/aot/host.log >&2
   exit 1
 fi
+first_answer_ms="$(sed -n 1p <<<"$startup")"
+host_pid="$(sed -n 2p <<<"$startup")"
+stop_host() { kill "$host_pid" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$host_pid" 2>/dev/null || return 0; sleep 0.05; done; }
+trap stop_host EXIT
 
 echo "sending encrypted callbacks to the native binary at $base"
 post 200 '{"EventType":"check_url"}'
@@ -145,8 +137,7 @@ if [ "$failures" -ne 0 ]; then
   echo "AOT smoke test: $failures callback(s) not answered as DingTalk expects" >&2
   exit 1
 fi
-kill "$host_pid" 2>/dev/null || true
-wait "$host_pid" 2>/dev/null || true
+stop_host
 
 # The whole sample story on the native binary, loopback only: registration synced against a fake DingTalk (real check_url
 # handshake), the delivery script, failed-event replay; then stream mode against a fake Stream gateway.
