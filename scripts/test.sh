@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test project of DingGen.sln and prints one counted line: "tests: N passed, M failed".
 # Usage: bash scripts/test.sh [extra dotnet test arguments]
+# Starts a throwaway PostgreSQL cluster for the PostgreSQL inbox tests (scripts/postgres.sh) unless DINGGEN_POSTGRES is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+# The PostgreSQL inbox tests need a real server: a throwaway cluster unless DINGGEN_POSTGRES names one.
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+trap dinggen_pg_stop EXIT
+if ! dinggen_pg_start; then
+  echo "could not start PostgreSQL: the PostgreSQL tests will fail (set DINGGEN_POSTGRES to a server's connection string)" >&2
+fi
 
 dotnet test DingGen.sln -c Release \
   --blame-hang-timeout 10m \
