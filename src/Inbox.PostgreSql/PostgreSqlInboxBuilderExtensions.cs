@@ -81,6 +81,8 @@ public static class PostgreSqlInboxBuilderExtensions
             services.AddSingleton(static sp => sp.GetRequiredService<PostgreSqlDingStore>().Inbox);
             services.AddSingleton<IDingInboxAdmin>(static sp => sp.GetRequiredService<PostgreSqlDingInbox>());
             services.AddSingleton<IHostedService>(static sp => new PostgreSqlSchemaInitializer(sp.GetRequiredService<PostgreSqlDingStore>()));
+            services.TryAddSingleton<IDingReplayGuardStore>(static sp => new PostgreSqlReplayGuardStore(sp.GetRequiredService<PostgreSqlDingStore>()));
+            services.TryAddSingleton<IDingStreamLease>(static sp => new PostgreSqlStreamLease(sp.GetRequiredService<PostgreSqlDingStore>()));
             //PG4            services.TryAddSingleton<IDingReplayGuardStore>(static sp => new PostgreSqlReplayGuardStore(sp.GetRequiredService<PostgreSqlDingStore>()));
             //PG4            services.TryAddSingleton<IDingStreamLease>(static sp => new PostgreSqlStreamLease(sp.GetRequiredService<PostgreSqlDingStore>(), sp.GetRequiredService<TimeProvider>()));
         }
