@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project of DingGen.sln and prints one counted line: "tests: N passed, M failed".
 # Usage: bash scripts/test.sh [extra dotnet test arguments]
+# Starts a throwaway PostgreSQL cluster for the PostgreSQL inbox tests (scripts/postgres.sh) unless DINGGEN_POSTGRES is set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,15 @@ mkdir -p "$results"
 # Playwright's own download). Install it when missing; without it those tests fail and say why.
 if [ -z "${DINGGEN_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium package for the dashboard's browser tests" >&2
-  (apt-get update && apt-get install -y chromium) >&2 || echo "could not install chromium: the dashboard's browser tests will fail" >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y chromium) >&2 || echo "could not install chromium: the dashboard's browser tests will fail" >&2
+fi
+
+# The PostgreSQL inbox tests need a real server: a throwaway cluster unless DINGGEN_POSTGRES names one.
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+trap dinggen_pg_stop EXIT
+if ! dinggen_pg_start; then
+  echo "could not start PostgreSQL: the PostgreSQL tests will fail (set DINGGEN_POSTGRES to a server's connection string)" >&2
 fi
 
 dotnet test DingGen.sln -c Release \

@@ -2,45 +2,49 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DingGen.Inbox.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace DingGen.Cli.Commands;
 
-/// <summary>What the <c>dinggen inbox …</c> commands share: opening the database named by <c>--db</c>, and printing entries.</summary>
+/// <summary>
+/// What the <c>dinggen inbox …</c> commands share: opening the store named by <c>--db</c> (SQLite) or <c>--postgres</c> /
+/// <c>DINGGEN_POSTGRES</c> (PostgreSQL, <see cref="InboxStoreOpener"/>), and printing entries.
+/// </summary>
 internal abstract class InboxCommand : Command
 {
-    protected static readonly OptionSpec Db = new("--db", Required: true);
+    protected static readonly OptionSpec Db = new("--db", Required: false);
+
+    protected static readonly OptionSpec Postgres = InboxStoreOpener.Postgres;
+
+    protected static readonly OptionSpec Schema = InboxStoreOpener.Schema;
 
     public sealed override async Task<int> ExecuteAsync(ParsedArguments args, CliIO io)
     {
-        SqliteDingInbox inbox;
-        try
+        var opened = await InboxStoreOpener.OpenAsync(args, io).ConfigureAwait(false);
+        if (opened.Error is { } error)
         {
-            inbox = SqliteDingInbox.OpenExisting(args.Required("--db"));
-        }
-        catch (FileNotFoundException e)
-        {
-            return io.Error("inbox", $"no inbox database at {e.FileName}");
+            return io.Error("inbox", error);
         }
 
         try
         {
-            await using (inbox.ConfigureAwait(false))
+            var handle = opened.Handle!;
+            await using (handle.ConfigureAwait(false))
             {
-                return await ExecuteAsync(args, io, inbox).ConfigureAwait(false);
+                return handle switch
+                {
+                    SqliteDingInbox sqlite => await ExecuteAsync(args, io, sqlite).ConfigureAwait(false),
+                    _ => await ExecuteAsync(args, io, (DingGen.Inbox.PostgreSql.PostgreSqlDingInbox)handle).ConfigureAwait(false),
+                };
             }
         }
-        catch (SqliteException e)
+        catch (Exception e) when (InboxStoreOpener.Describe(e) is { } message)
         {
-            return io.Error("inbox", $"the inbox database could not be read or written: {e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            return io.Error("inbox", e.Message);
+            return io.Error("inbox", message);
         }
     }
 
-    protected abstract Task<int> ExecuteAsync(ParsedArguments args, CliIO io, SqliteDingInbox inbox);
+    protected abstract Task<int> ExecuteAsync<TStore>(ParsedArguments args, CliIO io, TStore inbox)
+        where TStore : IDingInbox, IDingInboxAdmin;
 
     protected static bool TryParseId(string text, out long id) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
@@ -119,14 +123,14 @@ internal sealed class InboxListCommand : InboxCommand
 {
     public static readonly InboxListCommand Instance = new();
 
-    private static readonly OptionSpec[] Specs = [Db, new("--state", Required: false), new("--limit", Required: false), new("--json", Required: false, IsFlag: true)];
+    private static readonly OptionSpec[] Specs = [Db, Postgres, Schema, new("--state", Required: false), new("--limit", Required: false), new("--json", Required: false, IsFlag: true)];
 
     public override string Name => "inbox list";
 
     public override IReadOnlyList<OptionSpec> Options => Specs;
 
     public override string Usage => """
-        Usage: dinggen inbox list --db PATH [--state pending|failed|dead|done] [--limit N] [--json]
+        Usage: dinggen inbox list (--db PATH | --postgres CS) [--state pending|failed|dead|done] [--limit N] [--json]
 
         Lists the newest entries of a DingGen inbox database (default 50): id, state, attempts, event type,
         event id, app, when received, the next attempt (or completion) and the last error. 'failed' means
@@ -134,6 +138,8 @@ internal sealed class InboxListCommand : InboxCommand
 
         Options:
           --db PATH        the inbox database file (DingGen:Inbox:Path)
+          --postgres CS    the PostgreSQL inbox instead (DingGen:Inbox:ConnectionString; or env DINGGEN_POSTGRES)
+          --schema NAME    its schema (DingGen:Inbox:Schema, default dinggen)
           --state S        only entries in state S: pending, failed, dead or done
           --limit N        at most N entries (default 50)
           --json           print a JSON array instead of a table
@@ -141,7 +147,7 @@ internal sealed class InboxListCommand : InboxCommand
 
         """;
 
-    protected override async Task<int> ExecuteAsync(ParsedArguments args, CliIO io, SqliteDingInbox inbox)
+    protected override async Task<int> ExecuteAsync<TStore>(ParsedArguments args, CliIO io, TStore inbox)
     {
         DingInboxState? state = args.Optional("--state") switch
         {
@@ -242,7 +248,7 @@ internal sealed class InboxShowCommand : InboxCommand
 
     private static readonly OptionSpec[] Specs =
     [
-        Db, new("--token", Required: false), new("--aes-key", Required: false), new("--app-key", Required: false), new("--json", Required: false, IsFlag: true),
+        Db, Postgres, Schema, new("--token", Required: false), new("--aes-key", Required: false), new("--app-key", Required: false), new("--json", Required: false, IsFlag: true),
     ];
 
     public override string Name => "inbox show";
@@ -252,7 +258,7 @@ internal sealed class InboxShowCommand : InboxCommand
     public override IReadOnlyList<OptionSpec> Options => Specs;
 
     public override string Usage => """
-        Usage: dinggen inbox show <id> --db PATH [--token T --aes-key K --app-key A] [--json]
+        Usage: dinggen inbox show <id> (--db PATH | --postgres CS) [--token T --aes-key K --app-key A] [--json]
 
         Prints one inbox entry: state, attempts, event type and id, dedup key, timestamps, last error.
         Given the app's keys (options, or the environment variables DINGGEN_TOKEN, DINGGEN_AES_KEY and
@@ -261,6 +267,8 @@ internal sealed class InboxShowCommand : InboxCommand
 
         Options:
           --db PATH        the inbox database file (DingGen:Inbox:Path)
+          --postgres CS    the PostgreSQL inbox instead (DingGen:Inbox:ConnectionString; or env DINGGEN_POSTGRES)
+          --schema NAME    its schema (DingGen:Inbox:Schema, default dinggen)
           --token T        the app's callback Token
           --aes-key K      the app's callback AesKey
           --app-key A      the owner key (AppKey, CorpId or SuiteKey) the app is configured with
@@ -269,7 +277,7 @@ internal sealed class InboxShowCommand : InboxCommand
 
         """;
 
-    protected override async Task<int> ExecuteAsync(ParsedArguments args, CliIO io, SqliteDingInbox inbox)
+    protected override async Task<int> ExecuteAsync<TStore>(ParsedArguments args, CliIO io, TStore inbox)
     {
         if (!TryParseId(args.Positional(0), out var id))
         {
@@ -371,7 +379,7 @@ internal sealed class InboxRetryCommand : InboxCommand
 {
     public static readonly InboxRetryCommand Instance = new();
 
-    private static readonly OptionSpec[] Specs = [Db, new("--all-dead", Required: false, IsFlag: true)];
+    private static readonly OptionSpec[] Specs = [Db, Postgres, Schema, new("--all-dead", Required: false, IsFlag: true)];
 
     public override string Name => "inbox retry";
 
@@ -380,7 +388,7 @@ internal sealed class InboxRetryCommand : InboxCommand
     public override IReadOnlyList<OptionSpec> Options => Specs;
 
     public override string Usage => """
-        Usage: dinggen inbox retry <id> --db PATH
+        Usage: dinggen inbox retry <id> (--db PATH | --postgres CS)
                dinggen inbox retry --all-dead --db PATH
 
         Makes a dead (or failed) entry, or every dead entry, due now with a fresh attempt count; the running
@@ -388,12 +396,14 @@ internal sealed class InboxRetryCommand : InboxCommand
 
         Options:
           --db PATH        the inbox database file (DingGen:Inbox:Path)
+          --postgres CS    the PostgreSQL inbox instead (DingGen:Inbox:ConnectionString; or env DINGGEN_POSTGRES)
+          --schema NAME    its schema (DingGen:Inbox:Schema, default dinggen)
           --all-dead       retry every dead entry
           -h, --help       show this help
 
         """;
 
-    protected override async Task<int> ExecuteAsync(ParsedArguments args, CliIO io, SqliteDingInbox inbox)
+    protected override async Task<int> ExecuteAsync<TStore>(ParsedArguments args, CliIO io, TStore inbox)
     {
         var idText = args.OptionalPositional(0);
         var allDead = args.Flag("--all-dead");
@@ -430,14 +440,14 @@ internal sealed class InboxPurgeCommand : InboxCommand
 {
     public static readonly InboxPurgeCommand Instance = new();
 
-    private static readonly OptionSpec[] Specs = [Db, new("--done-older-than", Required: false), new("--dead", Required: false, IsFlag: true)];
+    private static readonly OptionSpec[] Specs = [Db, Postgres, Schema, new("--done-older-than", Required: false), new("--dead", Required: false, IsFlag: true)];
 
     public override string Name => "inbox purge";
 
     public override IReadOnlyList<OptionSpec> Options => Specs;
 
     public override string Usage => """
-        Usage: dinggen inbox purge --db PATH [--done-older-than AGE] [--dead]
+        Usage: dinggen inbox purge (--db PATH | --postgres CS) [--done-older-than AGE] [--dead]
 
         Deletes done entries completed more than AGE ago (e.g. 7d, 12h, 30m, 90s), and/or every dead entry.
         A deleted entry's dedup key goes with it: a later redelivery of that event is stored again. The host
@@ -445,13 +455,15 @@ internal sealed class InboxPurgeCommand : InboxCommand
 
         Options:
           --db PATH              the inbox database file (DingGen:Inbox:Path)
+          --postgres CS          the PostgreSQL inbox instead (DingGen:Inbox:ConnectionString; or env DINGGEN_POSTGRES)
+          --schema NAME          its schema (DingGen:Inbox:Schema, default dinggen)
           --done-older-than AGE  delete done entries completed before now - AGE
           --dead                 delete every dead entry
           -h, --help             show this help
 
         """;
 
-    protected override async Task<int> ExecuteAsync(ParsedArguments args, CliIO io, SqliteDingInbox inbox)
+    protected override async Task<int> ExecuteAsync<TStore>(ParsedArguments args, CliIO io, TStore inbox)
     {
         var ageText = args.Optional("--done-older-than");
         var dead = args.Flag("--dead");

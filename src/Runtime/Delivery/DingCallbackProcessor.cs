@@ -173,7 +173,8 @@ public sealed class DingCallbackProcessor
             }
 
             // 4b. Replay guard (opt-in), only for a verified request so that forgeries never enter its cache.
-            if (_replayGuard.Check(app, signature, timestamp, out var replayMessage) is var replay and not DingReplayVerdict.Accepted)
+            var (replay, replayMessage) = await _replayGuard.CheckAsync(app, signature, timestamp, cancellationToken).ConfigureAwait(false);
+            if (replay != DingReplayVerdict.Accepted)
             {
                 var (replayCode, replayReason) = replay == DingReplayVerdict.Replayed ? (DingCallbackErrorCode.ReplayRejected, "replay") : (DingCallbackErrorCode.TimestampRejected, "timestamp");
                 return Reject(start, activity, 401, (int)replayCode, replayReason, replayMessage);
@@ -205,11 +206,11 @@ public sealed class DingCallbackProcessor
             // 7a. Durable inbox: store the sealed delivery, answer at once; the inbox worker delivers it.
             if (_inbox is { } inbox && inbox.ShouldStore(_appName, eventType))
             {
-                var sealedMessage = new DingSealedMessage(signature, timestamp, nonce, new string(ciphertext));
+                var sealedMessage = new DingSealedMessage(signature, timestamp, nonce, new string(encrypt, 0, encryptLength));
                 var added = await inbox.AcceptHttpPushAsync(_appName, eventType, envelope.StableId, envelope.CorpId, plaintext!, sealedMessage, receivedAt).ConfigureAwait(false);
                 if (added is null)
                 {
-                    _replayGuard.Forget(app, signature);
+                    await _replayGuard.ForgetAsync(app, signature).ConfigureAwait(false);
                     activity?.SetStatus(ActivityStatusCode.Error);
                     return Complete(start, activity, "inbox_failed", 500, ErrorBody((int)DingCallbackErrorCode.InboxUnavailable, "the event could not be stored; DingTalk will redeliver it"));
                 }
@@ -229,7 +230,7 @@ public sealed class DingCallbackProcessor
             var result = await _pipeline.DeliverAsync(delivery, _lifetime?.ApplicationStopping ?? cancellationToken).ConfigureAwait(false);
             if (result.Status == DingDispatchStatus.Failed)
             {
-                _replayGuard.Forget(app, signature);
+                await _replayGuard.ForgetAsync(app, signature).ConfigureAwait(false);
                 activity?.SetStatus(ActivityStatusCode.Error);
                 return Complete(start, activity, "failed", 500, ErrorBody((int)DingCallbackErrorCode.HandlerFailed, "a handler failed; DingTalk will redeliver the event"));
             }

@@ -57,7 +57,8 @@ public static partial class DingGenServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingGenOptions>, DingReplayGuardOptionsValidator>());
         services.TryAddSingleton(static sp => new DingReplayGuard(
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            sp.GetService<IDingReplayGuardStore>()));
         var builder = new DingGenBuilder(services, name, configuration);
         DingStreamBuilderExtensions.UseStreamModeWhenConfigured(builder, registry, registry.SettingPrefix(name));
         return builder;

@@ -20,11 +20,96 @@ internal sealed class DingReplayGuard
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, NonceCache> _caches = new(StringComparer.Ordinal);
+    private readonly IDingReplayGuardStore? _shared;
 
-    public DingReplayGuard(TimeProvider time, ILoggerFactory loggerFactory)
+    public DingReplayGuard(TimeProvider time, ILoggerFactory loggerFactory, IDingReplayGuardStore? shared = null)
     {
         _time = time;
         _logger = loggerFactory.CreateLogger(DingGenLog.Category);
+        _shared = shared;
+    }
+
+    /// <summary>Whether accepted signatures are remembered in a store shared by every replica (else in this process's memory).</summary>
+    public bool IsShared => _shared is not null;
+
+    /// <summary>
+    /// <see cref="Check"/>, with the memory of accepted requests in the shared store when there is one (<see cref="IDingReplayGuardStore"/>).
+    /// When the shared store fails the request is checked against this process's memory instead, and the failure is logged.
+    /// </summary>
+    public async ValueTask<(DingReplayVerdict Verdict, string Message)> CheckAsync(DingCallbackApp app, string signature, string timestamp, CancellationToken cancellationToken)
+    {
+        if (_shared is null || app.Options.ReplayGuard is not { Enabled: true } options)
+        {
+            var local = Check(app, signature, timestamp, out var localMessage);
+            return (local, localMessage);
+        }
+
+        var verdict = CheckTimestamp(options, timestamp, out var sentMs, out var nowMs, out var message);
+        if (verdict != DingReplayVerdict.Accepted)
+        {
+            return (verdict, message);
+        }
+
+        if (!SignatureKey.TryParse(signature, out _))
+        {
+            return (DingReplayVerdict.TimestampRejected, "the signature is not 40 lowercase hex digits");
+        }
+
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(sentMs + (long)options.TimestampTolerance.TotalMilliseconds);
+        try
+        {
+            return await _shared.TryRememberAsync(app.Name, signature, expires, DateTimeOffset.FromUnixTimeMilliseconds(nowMs), cancellationToken).ConfigureAwait(false)
+                ? (DingReplayVerdict.Accepted, string.Empty)
+                : (DingReplayVerdict.Replayed, ReplayedMessage);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DingReplayGuardLog.SharedStoreFailed(_logger, ex, app.MetricName);
+            var local = Check(app, signature, timestamp, out var localMessage);
+            return (local, localMessage);
+        }
+    }
+
+    /// <summary><see cref="Forget"/>, in the shared store too when there is one; a failure of the store is logged, not thrown.</summary>
+    public async ValueTask ForgetAsync(DingCallbackApp app, string signature)
+    {
+        Forget(app, signature);
+        if (_shared is not null && app.Options.ReplayGuard is { Enabled: true })
+        {
+            try
+            {
+                await _shared.ForgetAsync(app.Name, signature, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                DingReplayGuardLog.SharedStoreFailed(_logger, ex, app.MetricName);
+            }
+        }
+    }
+
+    private const string ReplayedMessage = "a request with the same signature, timestamp and nonce was already accepted within ReplayGuard:TimestampTolerance";
+
+    private DingReplayVerdict CheckTimestamp(DingReplayGuardOptions options, ReadOnlySpan<char> timestamp, out long sentMs, out long nowMs, out string message)
+    {
+        message = string.Empty;
+        nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tolerance = options.TimestampTolerance;
+        if (!TryParseTimestamp(timestamp, out sentMs))
+        {
+            message = "the timestamp is not 13 digits (milliseconds) or 10 digits (seconds), as the replay guard requires";
+            return DingReplayVerdict.TimestampRejected;
+        }
+
+        var skewMs = nowMs - sentMs;
+        if (Math.Abs(skewMs) > (long)tolerance.TotalMilliseconds)
+        {
+            message = string.Create(
+                CultureInfo.InvariantCulture,
+                $"the timestamp is {Math.Abs(skewMs) / 1000.0:0.#} s {(skewMs > 0 ? "old" : "in the future")}, outside ReplayGuard:TimestampTolerance ({tolerance.TotalSeconds:0.#} s)");
+            return DingReplayVerdict.TimestampRejected;
+        }
+
+        return DingReplayVerdict.Accepted;
     }
 
     /// <summary>
@@ -41,20 +126,10 @@ internal sealed class DingReplayGuard
         }
 
         var tolerance = options.TimestampTolerance;
-        if (!TryParseTimestamp(timestamp, out var sentMs))
+        var timestampVerdict = CheckTimestamp(options, timestamp, out var sentMs, out var nowMs, out message);
+        if (timestampVerdict != DingReplayVerdict.Accepted)
         {
-            message = "the timestamp is not 13 digits (milliseconds) or 10 digits (seconds), as the replay guard requires";
-            return DingReplayVerdict.TimestampRejected;
-        }
-
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var skewMs = nowMs - sentMs;
-        if (Math.Abs(skewMs) > (long)tolerance.TotalMilliseconds)
-        {
-            message = string.Create(
-                CultureInfo.InvariantCulture,
-                $"the timestamp is {Math.Abs(skewMs) / 1000.0:0.#} s {(skewMs > 0 ? "old" : "in the future")}, outside ReplayGuard:TimestampTolerance ({tolerance.TotalSeconds:0.#} s)");
-            return DingReplayVerdict.TimestampRejected;
+            return timestampVerdict;
         }
 
         if (!SignatureKey.TryParse(signature, out var key))
@@ -68,7 +143,7 @@ internal sealed class DingReplayGuard
         var expiresMs = sentMs + (long)tolerance.TotalMilliseconds;
         if (!cache.TryAdd(key, expiresMs, nowMs, options.NonceCacheSize, out var evictedLive))
         {
-            message = "a request with the same signature, timestamp and nonce was already accepted within ReplayGuard:TimestampTolerance";
+            message = ReplayedMessage;
             return DingReplayVerdict.Replayed;
         }
 
@@ -255,4 +330,8 @@ internal static partial class DingReplayGuardLog
     [LoggerMessage(EventId = 40, EventName = "ReplayGuardCacheFull", Level = LogLevel.Warning,
         Message = "DingTalk replay guard for {App} is full ({Capacity} requests remembered): unexpired entries are being dropped, so a replay of one of them would not be caught. Raise ReplayGuard:NonceCacheSize or lower ReplayGuard:TimestampTolerance.")]
     public static partial void CacheFull(ILogger logger, string app, int capacity);
+
+    [LoggerMessage(EventId = 41, EventName = "ReplayGuardSharedStoreFailed", Level = LogLevel.Warning,
+        Message = "DingTalk replay guard for {App}: the shared store failed; this request was checked against this replica's memory only.")]
+    public static partial void SharedStoreFailed(ILogger logger, Exception exception, string app);
 }

@@ -22,7 +22,13 @@ internal static class DingStreamHealth
         foreach (var (app, entry) in registry.Snapshot())
         {
             data["stream:" + app] = entry.State.ToString();
-            if (entry.State == DingStreamConnectionState.Connected)
+            if (entry.Holder is not null)
+            {
+                data["stream:" + app + ":holder"] = entry.Holder;
+            }
+
+            // A standby replica is healthy: another replica holds the app's one connection.
+            if (entry.State is DingStreamConnectionState.Connected or DingStreamConnectionState.Standby)
             {
                 continue;
             }

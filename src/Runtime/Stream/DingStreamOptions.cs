@@ -52,6 +52,19 @@ public sealed class DingStreamOptions
     /// stops reading further frames until one completes.
     /// </summary>
     public int MaxConcurrentEvents { get; set; } = 16;
+
+    /// <summary>
+    /// With several replicas sharing a stream-connection lease (<see cref="IDingStreamLease"/>, e.g. the PostgreSQL inbox): how long the
+    /// holder's lease lasts without renewal (default 15 s). The holder renews it every third of this; when it dies, another replica
+    /// takes the connection over within this time. A replica that shuts down releases the lease at once. Between 3 s and 10 minutes.
+    /// </summary>
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// With a shared stream-connection lease: let every replica hold its own connection instead of one at a time (default
+    /// <see langword="false"/>). See docs/stream-mode.md for how DingTalk treats several connections of one app.
+    /// </summary>
+    public bool AllReplicas { get; set; }
 }
 
 /// <summary>Validates <see cref="DingStreamOptions"/> of the apps stream mode is on for.</summary>
@@ -102,6 +115,11 @@ internal sealed class DingStreamOptionsValidator : IValidateOptions<DingStreamOp
         if (options.MaxConcurrentEvents is < 1 or > 1024)
         {
             Fail(ref failures, $"{prefix}MaxConcurrentEvents must be between 1 and 1024.");
+        }
+
+        if (options.LeaseTimeout < TimeSpan.FromSeconds(3) || options.LeaseTimeout > TimeSpan.FromMinutes(10))
+        {
+            Fail(ref failures, $"{prefix}LeaseTimeout must be between 00:00:03 and 00:10:00.");
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

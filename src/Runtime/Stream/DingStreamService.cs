@@ -80,6 +80,30 @@ internal sealed class DingStreamService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = _streamOptions.Get(_name);
+        try
+        {
+            // With a shared stream-connection lease (several replicas), only its holder connects, unless Stream:AllReplicas says otherwise.
+            if (_services.GetService<IDingStreamLease>() is { } lease && !options.AllReplicas)
+            {
+                var runner = new DingStreamLeaseRunner(_name, _app, lease, options.LeaseTimeout, _status, _time, _logger);
+                await runner.RunAsync(RunConnectionsAsync, stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunConnectionsAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _status.Set(_app, DingStreamConnectionState.Stopped, _time.GetUtcNow());
+            DingStreamLog.Stopped(_logger, _app);
+        }
+    }
+
+    /// <summary>Keeps a connection open until <paramref name="stoppingToken"/> (host stopping, or the connection lease lost) is cancelled.</summary>
+    private async Task RunConnectionsAsync(CancellationToken stoppingToken)
+    {
+        var options = _streamOptions.Get(_name);
         var backoff = new DingStreamBackoff(options.InitialReconnectDelay, options.MaxReconnectDelay, _random);
         var processor = new DingStreamEventProcessor(_name, _services);
         var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
@@ -148,9 +172,6 @@ internal sealed class DingStreamService : BackgroundService
             {
                 await Task.WhenAll(draining).ConfigureAwait(false);
             }
-
-            _status.Set(_app, DingStreamConnectionState.Stopped, _time.GetUtcNow());
-            DingStreamLog.Stopped(_logger, _app);
         }
     }
 

@@ -1,0 +1,365 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DingGen.Inbox.PostgreSql;
+
+/// <summary>
+/// The shared durable inbox: one PostgreSQL table every replica of the host writes and claims from. An added entry is committed
+/// (with PostgreSQL's <c>synchronous_commit</c>, on by default) before <see cref="AddAsync"/> returns; a unique constraint on
+/// (app, dedup key) with <c>INSERT … ON CONFLICT DO NOTHING</c> makes a redelivery to any replica a duplicate; claims take due rows
+/// with <c>FOR UPDATE SKIP LOCKED</c> and lease them, so each entry runs on one replica at a time and an expired lease (its replica
+/// died) makes it due again on any replica.
+/// </summary>
+/// <remarks>
+/// <para>Stored are the sealed envelope (signature, timestamp, nonce and ciphertext as DingTalk sent them), the dedup key, the event
+/// type, corp id and processing state; never a decrypted payload.</para>
+/// <para>Concurrent adds of one process are written together (one statement, one commit), and so are concurrent completions: under load
+/// the round trips per entry fall instead of the queue growing. There is deliberately no "release every lease at start-up"
+/// (<see cref="IDingInboxRestartRecovery"/>): on a shared database those leases may belong to replicas that are alive.</para>
+/// <para>Tables are created (and migrated) in <see cref="PostgreSqlInboxOptions.Schema"/> on first use, under an advisory lock.</para>
+/// </remarks>
+public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposable
+{
+    private const int MaxBatch = 500;
+
+    private const string Columns = "id, app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, \"timestamp\", nonce, encrypt, state, attempts, next_attempt_at, leased_until, completed_at, last_error";
+
+    private readonly PostgreSqlSchema _schema;
+    private readonly bool _ownsDataSource;
+    private readonly string _table;
+    private readonly GroupCommit<DingInboxEntry, DingInboxAddResult> _adds;
+    private readonly GroupCommit<(long Id, DateTime At), bool> _completions;
+
+    /// <summary>Uses <paramref name="dataSource"/> (not disposed with the inbox) and the tables in <paramref name="schema"/>.</summary>
+    /// <param name="dataSource">The database every replica shares; build it with <c>NpgsqlSlimDataSourceBuilder</c> and <c>EnableArrays()</c>, or <c>NpgsqlDataSourceBuilder</c>.</param>
+    /// <param name="schema">The schema of DingGen's tables (created when missing).</param>
+    /// <exception cref="ArgumentException"><paramref name="schema"/> is not a lowercase identifier.</exception>
+    public PostgreSqlDingInbox(NpgsqlDataSource dataSource, string schema = PostgreSqlInboxOptions.DefaultSchema)
+        : this(new PostgreSqlSchema(dataSource, schema), ownsDataSource: false)
+    {
+    }
+
+    internal PostgreSqlDingInbox(PostgreSqlSchema schema, bool ownsDataSource)
+    {
+        _schema = schema;
+        _ownsDataSource = ownsDataSource;
+        _table = schema.Quoted + ".inbox";
+        _adds = new GroupCommit<DingInboxEntry, DingInboxAddResult>(WriteAddsAsync, MaxBatch);
+        _completions = new GroupCommit<(long, DateTime), bool>(WriteCompletionsAsync, MaxBatch);
+    }
+
+    /// <summary>Opens the inbox on a connection string (the CLI and tests); the data source is disposed with the inbox.</summary>
+    internal static PostgreSqlDingInbox Open(string connectionString, string schema = PostgreSqlInboxOptions.DefaultSchema)
+    {
+        if (!PostgreSqlInboxOptions.IsValidSchema(schema))
+        {
+            throw new ArgumentException("The schema must be a lowercase identifier (letters a-z, digits, underscores; at most 63 characters; not starting with a digit).", nameof(schema));
+        }
+
+        return new(new PostgreSqlSchema(PostgreSqlDataSources.Create(connectionString), schema), ownsDataSource: true);
+    }
+
+    /// <summary>Opens an existing inbox (the CLI): never creates or migrates the schema.</summary>
+    /// <exception cref="InvalidOperationException">No DingGen schema of this version in the database.</exception>
+    internal static async Task<PostgreSqlDingInbox> OpenExistingAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    {
+        var inbox = Open(connectionString, schema);
+        try
+        {
+            await inbox._schema.CheckExistingAsync(cancellationToken).ConfigureAwait(false);
+            return inbox;
+        }
+        catch
+        {
+            await inbox.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The schema holding the tables.</summary>
+    public string Schema => _schema.Name;
+
+    internal PostgreSqlSchema SchemaHandle => _schema;
+
+    /// <summary>Creates or migrates the tables now (otherwise done on first use).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public ValueTask InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await _adds.RunAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DingInboxAddResult[]> WriteAddsAsync(DingInboxEntry[] batch)
+    {
+        var n = batch.Length;
+        var apps = new string[n];
+        var keys = new string[n];
+        var eventIds = new string[n];
+        var eventTypes = new string[n];
+        var channels = new short[n];
+        var corpIds = new string?[n];
+        var receivedAt = new DateTime[n];
+        var signatures = new string[n];
+        var timestamps = new string[n];
+        var nonces = new string[n];
+        var encrypts = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = batch[i];
+            apps[i] = e.AppName;
+            keys[i] = e.DedupKey;
+            eventIds[i] = e.EventId;
+            eventTypes[i] = e.EventType;
+            channels[i] = (short)e.Channel;
+            corpIds[i] = e.CorpId;
+            receivedAt[i] = e.ReceivedAt.UtcDateTime;
+            signatures[i] = e.Envelope.Signature;
+            timestamps[i] = e.Envelope.Timestamp;
+            nonces[i] = e.Envelope.Nonce;
+            encrypts[i] = e.Envelope.Encrypt;
+        }
+
+        await using var command = _schema.DataSource.CreateCommand($"""
+            INSERT INTO {_table} (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, "timestamp", nonce, encrypt, state, attempts, next_attempt_at)
+            SELECT u.app, u.dedup_key, u.event_id, u.event_type, u.channel, u.corp_id, u.received_at, u.signature, u.ts, u.nonce, u.encrypt, 0, 0, u.received_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
+                WITH ORDINALITY AS u(app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, ts, nonce, encrypt, ord)
+            ORDER BY u.ord
+            ON CONFLICT (app, dedup_key) DO NOTHING
+            RETURNING app, dedup_key
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = apps });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = eventIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = eventTypes });
+        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = channels });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = corpIds });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = receivedAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = signatures });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = timestamps });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = nonces });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = encrypts });
+
+        var inserted = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        // The first item of a key in the batch is the one inserted (ORDER BY ord); a later one of the same key is its duplicate.
+        var results = new DingInboxAddResult[n];
+        for (var i = 0; i < n; i++)
+        {
+            results[i] = inserted.Remove((apps[i], keys[i])) ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"""
+            WITH due AS (
+                SELECT id FROM {_table}
+                WHERE state = 0 AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+                ORDER BY next_attempt_at, id
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED)
+            UPDATE {_table} AS i SET attempts = i.attempts + 1, leased_until = $2
+            FROM due WHERE i.id = due.id
+            RETURNING {Prefixed("i.")}
+            """);
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(Time(now + leaseDuration));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        var records = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        records.Sort(static (a, b) => a.NextAttemptAt == b.NextAttemptAt ? a.Id.CompareTo(b.Id) : Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt));
+        return records;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Concurrent completions are written together in one statement.</remarks>
+    public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await _completions.RunAsync((id, now.UtcDateTime), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool[]> WriteCompletionsAsync((long Id, DateTime At)[] batch)
+    {
+        var ids = new long[batch.Length];
+        var times = new DateTime[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            (ids[i], times[i]) = batch[i];
+        }
+
+        await using var command = _schema.DataSource.CreateCommand($"""
+            UPDATE {_table} AS i SET state = 1, completed_at = u.at, leased_until = NULL, next_attempt_at = NULL
+            FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at)
+            WHERE i.id = u.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return new bool[batch.Length];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(errorSummary);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = nextAttemptAt is { } next
+            ? _schema.DataSource.CreateCommand($"UPDATE {_table} SET next_attempt_at = $1, leased_until = NULL, last_error = $2 WHERE id = $3 AND state = 0")
+            : _schema.DataSource.CreateCommand($"UPDATE {_table} SET state = 2, completed_at = $1, next_attempt_at = NULL, leased_until = NULL, last_error = $2 WHERE id = $3 AND state = 0");
+        command.Parameters.Add(Time(nextAttemptAt ?? now));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = errorSummary });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"DELETE FROM {_table} WHERE state = 1 AND completed_at < $1");
+        command.Parameters.Add(Time(completedBefore));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"""
+            SELECT
+                (SELECT COUNT(*) FROM {_table} WHERE state = 0),
+                (SELECT COUNT(*) FROM {_table} WHERE state = 2),
+                (SELECT MIN(received_at) FROM {_table} WHERE state = 0)
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new DingInboxStats(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DingInboxRecord>> ListAsync(DingInboxState? state, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var filter = state switch
+        {
+            null => string.Empty,
+            DingInboxState.Failed => "WHERE state = 0 AND last_error IS NOT NULL",
+            _ => "WHERE state = " + ((int)state.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await using var command = _schema.DataSource.CreateCommand($"SELECT {Columns} FROM {_table} {filter} ORDER BY id DESC LIMIT $1");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DingInboxRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"SELECT {Columns} FROM {_table} WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        var records = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return records.Count == 0 ? null : records[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RetryAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"UPDATE {_table} SET state = 0, attempts = 0, next_attempt_at = $1, leased_until = NULL, completed_at = NULL WHERE id = $2 AND state IN (0, 2)");
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RetryAllDeadAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"UPDATE {_table} SET state = 0, attempts = 0, next_attempt_at = $1, leased_until = NULL, completed_at = NULL WHERE state = 2");
+        command.Parameters.Add(Time(now));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeDeadAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"DELETE FROM {_table} WHERE state = 2");
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Disposes the data source when the inbox created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _schema.DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static NpgsqlParameter<DateTime> Time(DateTimeOffset value) => new() { TypedValue = value.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    private static string Prefixed(string prefix) => prefix + Columns.Replace(", ", ", " + prefix, StringComparison.Ordinal);
+
+    private static async Task<List<DingInboxRecord>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var records = new List<DingInboxRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(new DingInboxRecord
+            {
+                Id = reader.GetInt64(0),
+                Entry = new DingInboxEntry
+                {
+                    AppName = reader.GetString(1),
+                    DedupKey = reader.GetString(2),
+                    EventId = reader.GetString(3),
+                    EventType = reader.GetString(4),
+                    Channel = (DingDeliveryChannel)reader.GetInt16(5),
+                    CorpId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    ReceivedAt = reader.GetFieldValue<DateTimeOffset>(7),
+                    Envelope = new DingSealedMessage(reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11)),
+                },
+                State = (DingInboxState)reader.GetInt16(12),
+                Attempts = reader.GetInt32(13),
+                NextAttemptAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+                LeasedUntil = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+                CompletedAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
+                LastError = reader.IsDBNull(17) ? null : reader.GetString(17),
+            });
+        }
+
+        return records;
+    }
+}
+
+/// <summary>Builds the AOT-clean data sources DingGen uses.</summary>
+internal static class PostgreSqlDataSources
+{
+    /// <summary>A slim data source (no reflection-based type mapping) with arrays on, as the batched statements need.</summary>
+    public static NpgsqlDataSource Create(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        return builder.Build();
+    }
+}
