@@ -7,7 +7,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 for project in src/Runtime/DingGen.csproj src/AspNetCore/DingGen.AspNetCore.csproj src/OpenApi/DingGen.OpenApi.csproj \
-  src/Inbox.Sqlite/DingGen.Inbox.Sqlite.csproj src/Testing/DingGen.Testing.csproj; do
+  src/Inbox.Sqlite/DingGen.Inbox.Sqlite.csproj src/Inbox.PostgreSql/DingGen.Inbox.PostgreSql.csproj src/Testing/DingGen.Testing.csproj; do
   echo "packing $(basename "$project" .csproj) $version"
   timeout 600 dotnet pack "$repo/$project" -c Release --no-build -p:PackageVersion="$version" -o "$work/feed" >/dev/null
 done
@@ -30,7 +30,7 @@ if grep -q 'Microsoft.AspNetCore' <<<"$nuspec"; then
   exit 1
 fi
 echo "DingGen's nuspec: no Microsoft.AspNetCore framework reference"
-for package in DingGen.AspNetCore DingGen.OpenApi DingGen.Inbox.Sqlite DingGen.Testing; do
+for package in DingGen.AspNetCore DingGen.OpenApi DingGen.Inbox.Sqlite DingGen.Inbox.PostgreSql DingGen.Testing; do
   package_nuspec="$(unzip -p "$work/feed/$package.$version.nupkg" "$package.nuspec")"
   grep -q "<dependency id=\"DingGen\" version=\"$version\"" <<<"$package_nuspec" \
     || { echo "$package does not depend on DingGen $version" >&2; exit 1; }
