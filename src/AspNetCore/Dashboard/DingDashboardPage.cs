@@ -136,7 +136,27 @@ internal static class DingDashboardPage
                 w.Raw(" · last error <span class=\"bad\">").Text(stream.LastError).Raw("</span>");
             }
 
-            w.Raw("</p>");
+            w.Raw("<br>last frame <span class=\"last-frame\">").Text(stream.LastFrameAt is { } lastFrame ? Time(lastFrame) : "none yet").Raw("</span>")
+                .Raw(" · frames <b class=\"frames\">").Text(stream.Frames).Raw("</b> · reconnects <b")
+                .Attr("class", stream.Reconnects > 0 ? "reconnects warn" : "reconnects").Raw(">").Text(stream.Reconnects).Raw("</b>")
+                .Raw("<br><span class=\"holder\">");
+            switch (stream.Connection)
+            {
+                case "this_replica":
+                    w.Raw("this replica holds the connection (").Text(stream.Replica).Raw(")");
+                    break;
+                case "other_replica":
+                    w.Raw(Badge("standby", "b-off")).Raw(" held by ").Text(stream.Holder).Raw(" <span class=\"muted\">(this replica: ").Text(stream.Replica).Raw(")</span>");
+                    break;
+                case "unknown":
+                    w.Raw("connection lease not read yet <span class=\"muted\">(this replica: ").Text(stream.Replica).Raw(")</span>");
+                    break;
+                default:
+                    w.Raw("<span class=\"muted\">every replica connects (no stream-connection lease)</span>");
+                    break;
+            }
+
+            w.Raw("</span></p>");
         }
 
         Recovery(w, app, form);

@@ -38,7 +38,8 @@ internal sealed class DingDashboardService
     {
         var now = _time.GetUtcNow();
         var handled = _services.GetService<DingEventRouter>()?.HandledEventTypes.Order(StringComparer.Ordinal).ToArray() ?? [];
-        var streams = _services.GetService<DingStreamStatusRegistry>()?.Snapshot().ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
+        var streamRegistry = _services.GetService<DingStreamStatusRegistry>();
+        var streams = streamRegistry?.Snapshot().ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
         var registry = _services.GetService<DingGenAppRegistry>();
 
         var apps = new List<DingDashboardApp>();
@@ -50,9 +51,8 @@ internal sealed class DingDashboardService
             if (registry?.IsStream(name) == true)
             {
                 var display = DingGenServiceCollectionExtensions.DisplayName(name);
-                stream = streams is not null && (streams.TryGetValue(display, out var entry) || streams.TryGetValue(name, out entry))
-                    ? new DingDashboardStream { State = entry.State.ToString(), Since = entry.Since, LastError = entry.LastError }
-                    : new DingDashboardStream { State = "NotStarted", Since = now };
+                var entry = streams is not null && (streams.TryGetValue(display, out var found) || streams.TryGetValue(name, out found)) ? found : null;
+                stream = DescribeStream(entry, streamRegistry?.FindCounters(display) ?? streamRegistry?.FindCounters(name), now);
             }
 
             apps.Add(new DingDashboardApp
@@ -281,6 +281,28 @@ internal sealed class DingDashboardService
         {
             return new DingDashboardInbox { Pending = 0, Retrying = 0, Dead = 0, Administrable = admin is not null, DeadLetters = [], Error = Message(ex) };
         }
+    }
+
+    private static DingDashboardStream DescribeStream(DingStreamStatusRegistry.Entry? entry, DingStreamConnectionCounters? counters, DateTimeOffset now)
+    {
+        var replica = counters?.ReplicaId;
+        var holder = entry?.Holder;
+        var connection = counters is not { Leased: true } ? "every_replica"
+            : holder is null ? "unknown"
+            : string.Equals(holder, replica, StringComparison.Ordinal) ? "this_replica"
+            : "other_replica";
+        return new DingDashboardStream
+        {
+            State = entry?.State.ToString() ?? "NotStarted",
+            Since = entry?.Since ?? now,
+            LastError = entry?.LastError,
+            LastFrameAt = counters?.LastFrameAt,
+            Frames = counters?.Frames ?? 0,
+            Reconnects = counters?.Reconnects ?? 0,
+            Connection = connection,
+            Replica = replica,
+            Holder = holder,
+        };
     }
 
     private DingDashboardCounts CountLastHour(string app, DateTimeOffset now)
