@@ -168,6 +168,9 @@ internal sealed class DingDashboardInbox
 
     public required long Dead { get; init; }
 
+    /// <summary>Done entries kept for deduplication, counted up to <see cref="DingInboxStats.DoneCountLimit"/>; <see langword="null"/> when the store does not count them.</summary>
+    public long? Done { get; init; }
+
     public DateTimeOffset? OldestPendingReceivedAt { get; init; }
 
     public double? OldestPendingAgeSeconds { get; init; }

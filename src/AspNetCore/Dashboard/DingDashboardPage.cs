@@ -311,6 +311,12 @@ internal static class DingDashboardPage
             .Raw("<div class=\"stat\">pending<b id=\"inbox-pending\">").Text(inbox.Pending).Raw("</b></div>")
             .Raw("<div class=\"stat\">retrying (failed before)<b>").Text(inbox.Retrying).Raw("</b></div>")
             .Raw("<div class=\"stat\">dead letters<b id=\"inbox-dead\"").Attr("class", inbox.Dead > 0 ? "bad" : null).Raw(">").Text(inbox.Dead).Raw("</b></div>")
+            .Raw("<div class=\"stat\">done (kept for deduplication)<b id=\"inbox-done\">").Text(inbox.Done switch
+            {
+                null => "–",
+                >= DingInboxStats.DoneCountLimit => DingInboxStats.DoneCountLimit.ToString("N0", CultureInfo.InvariantCulture) + "+",
+                { } done => done.ToString("N0", CultureInfo.InvariantCulture),
+            }).Raw("</b></div>")
             .Raw("<div class=\"stat\">oldest pending<b>").Text(inbox.OldestPendingAgeSeconds is { } age ? Age(age) : "–").Raw("</b></div></div>");
 
         if (inbox.DeadLetters.Count > 0)
@@ -325,6 +331,8 @@ internal static class DingDashboardPage
                 {
                     form.Open(w, "retry", null);
                     w.Raw("<input type=\"hidden\" name=\"id\"").Attr("value", d.Id.ToString(CultureInfo.InvariantCulture)).Raw("><button type=\"submit\">Retry</button></form>");
+                    form.Open(w, "purge", null);
+                    w.Raw(" <input type=\"hidden\" name=\"id\"").Attr("value", d.Id.ToString(CultureInfo.InvariantCulture)).Raw("><button type=\"submit\">Purge</button></form>");
                 }
 
                 w.Raw("</td></tr>");
@@ -334,7 +342,7 @@ internal static class DingDashboardPage
             if (inbox.Administrable)
             {
                 form.Open(w, "purge", null);
-                w.Raw("<button type=\"submit\">Purge dead letters</button></form> <span class=\"muted\">deletes every dead letter (a later redelivery of the event is stored again)</span>");
+                w.Raw("<button type=\"submit\">Purge all dead letters</button></form> <span class=\"muted\">deletes every dead letter (a later redelivery of the event is stored again)</span>");
             }
         }
         else

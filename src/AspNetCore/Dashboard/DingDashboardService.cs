@@ -188,6 +188,28 @@ internal sealed class DingDashboardService
         Record("purge", "-", true, $"{purged} dead letter(s) deleted");
     }
 
+    /// <summary>Deletes the dead inbox entry <paramref name="id"/>.</summary>
+    public async Task PurgeAsync(long id, CancellationToken cancellationToken)
+    {
+        if (_services.GetService<IDingInboxAdmin>() is not { } admin)
+        {
+            Record("purge", "-", false, "The inbox has no administration service (IDingInboxAdmin).");
+            return;
+        }
+
+        var record = await admin.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var app = record is null ? "-" : DisplayApp(record.Entry.AppName);
+        try
+        {
+            var purged = await admin.PurgeDeadAsync(id, cancellationToken).ConfigureAwait(false);
+            Record("purge", app, purged, purged ? $"dead letter {id} ({record!.Entry.EventType}) deleted" : $"inbox entry {id} does not exist or is not a dead letter");
+        }
+        catch (NotSupportedException ex)
+        {
+            Record("purge", app, false, ex.Message);
+        }
+    }
+
     private async Task<DingDashboardRegistration> ReadRegistrationAsync(string app, IReadOnlyList<string> handled, bool refresh, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -260,6 +282,7 @@ internal sealed class DingDashboardService
                 Pending = stats.Pending,
                 Retrying = retrying,
                 Dead = stats.Dead,
+                Done = stats.Done,
                 OldestPendingReceivedAt = stats.OldestPendingReceivedAt,
                 OldestPendingAgeSeconds = stats.OldestPendingReceivedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
                 Administrable = admin is not null,
