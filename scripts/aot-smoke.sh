@@ -6,7 +6,8 @@
 # deliveries, failed-event replay) and `--simulate-stream` (stream mode against a fake gateway). The core package must not
 # need ASP.NET Core: DingGen.dll may reference no Microsoft.AspNetCore.* assembly, and samples/StreamWorker (a generic-host
 # worker) publishes natively with zero IL warnings, no Microsoft.AspNetCore.* file in its output, and passes the stream
-# simulation (samples/StreamWorker.Simulation) as a native binary.
+# simulation (samples/StreamWorker.Simulation) as a native binary. `--simulate --dashboard` checks that the native binary serves
+# the operations dashboard's page and status JSON.
 # Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -152,6 +153,49 @@ for mode in --simulate --simulate-stream; do
   fi
   tail -n 1 "artifacts/aot/simulate$mode.log"
 done
+
+# The operations dashboard on the native binary: `--simulate --dashboard` keeps the host running after the simulation and
+# prints the dashboard's URL; the page and the status JSON must be served (source-generated JSON, no reflection).
+echo "native binary: ApprovalHost --simulate --dashboard"
+dashboard_log="artifacts/aot/dashboard.log"
+(cd "$out" && exec ./ApprovalHost --simulate --dashboard) > "$dashboard_log" 2>&1 &
+dashboard_pid=$!
+stop_dashboard() { kill "$dashboard_pid" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$dashboard_pid" 2>/dev/null || return 0; sleep 0.05; done; }
+trap stop_dashboard EXIT
+dashboard_url=""
+for _ in $(seq 1 1200); do
+  dashboard_url="$(sed -n 's/^Dashboard: \(http[^ ]*\) .*/\1/p' "$dashboard_log" | head -n 1)"
+  [ -n "$dashboard_url" ] || ! kill -0 "$dashboard_pid" 2>/dev/null || { sleep 0.1; continue; }
+  break
+done
+if [ -z "$dashboard_url" ]; then
+  cat "$dashboard_log" >&2
+  echo "the native binary did not print the dashboard's URL within 120 s" >&2
+  exit 1
+fi
+page="$(curl -s --max-time 10 "$dashboard_url")"
+status_json="$(curl -s --max-time 10 "$dashboard_url/api/status")"
+if ! grep -q '<title>DingGen dashboard</title>' <<<"$page" || ! grep -q 'section class="app"' <<<"$page"; then
+  head -c 2000 <<<"$page" >&2
+  echo "the native binary did not serve the dashboard page" >&2
+  exit 1
+fi
+if ! python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+app = status["apps"][0]
+assert "bpms_instance_change" in app["handledEventTypes"], app["handledEventTypes"]
+assert len(status["lastHour"]) == 60
+assert len(app["recentDeliveries"]) > 0, "no delivery of the simulation in the status"
+print("  status JSON: %d app(s), %d recent deliveries of the default app, registration %s" % (len(status["apps"]), len(app["recentDeliveries"]), app["registration"]["state"]))
+' <<<"$status_json"; then
+  head -c 2000 <<<"$status_json" >&2
+  echo "the native binary did not serve the dashboard's status JSON" >&2
+  exit 1
+fi
+echo "  page and status JSON served at $dashboard_url"
+stop_dashboard
+trap - EXIT
 
 # The worker without ASP.NET Core: generic host + stream mode, published natively; the fake Stream gateway (which needs
 # ASP.NET Core) runs in the separate simulation project and starts the native binary as a child process.

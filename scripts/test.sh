@@ -10,10 +10,19 @@ rm -rf "$results"
 mkdir -p "$results"
 
 # The dashboard's browser tests (tests/DingGen.Dashboard.Tests) drive Debian's Chromium headless through Playwright (never
-# Playwright's own download). Install it when missing; without it those tests fail and say why.
+# Playwright's own download). Install it when missing; without it those tests fail and say why. The CJK font makes the Chinese
+# text of the screenshot they take (docs/images/dashboard.png) legible instead of boxes.
+dinggen_missing_packages=()
 if [ -z "${DINGGEN_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "installing Debian's chromium package for the dashboard's browser tests" >&2
-  (export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y chromium) >&2 || echo "could not install chromium: the dashboard's browser tests will fail" >&2
+  dinggen_missing_packages+=(chromium)
+fi
+if ! dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "ok installed"; then
+  dinggen_missing_packages+=(fonts-wqy-microhei)
+fi
+if [ "${#dinggen_missing_packages[@]}" -gt 0 ]; then
+  echo "installing Debian's ${dinggen_missing_packages[*]} for the dashboard's browser tests" >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y "${dinggen_missing_packages[@]}") >&2 \
+    || echo "could not install ${dinggen_missing_packages[*]}: the dashboard's browser tests may fail or take an illegible screenshot" >&2
 fi
 
 # The PostgreSQL inbox tests need a real server: a throwaway cluster unless DINGGEN_POSTGRES names one.

@@ -246,11 +246,16 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDis
             SELECT
                 (SELECT COUNT(*) FROM {_table} WHERE state = 0),
                 (SELECT COUNT(*) FROM {_table} WHERE state = 2),
-                (SELECT MIN(received_at) FROM {_table} WHERE state = 0)
+                (SELECT MIN(received_at) FROM {_table} WHERE state = 0),
+                (SELECT COUNT(*) FROM (SELECT 1 FROM {_table} WHERE state = 1 LIMIT $1) AS done)
             """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DingInboxStats.DoneCountLimit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new DingInboxStats(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+        return new DingInboxStats(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+        {
+            Done = reader.GetInt64(3),
+        };
     }
 
     /// <inheritdoc />
@@ -304,6 +309,15 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDis
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await using var command = _schema.DataSource.CreateCommand($"DELETE FROM {_table} WHERE state = 2");
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> PurgeDeadAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _schema.DataSource.CreateCommand($"DELETE FROM {_table} WHERE id = $1 AND state = 2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Disposes the data source when the inbox created it.</summary>

@@ -262,14 +262,19 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 SELECT
                     (SELECT COUNT(*) FROM dinggen_inbox WHERE state = 0),
                     (SELECT COUNT(*) FROM dinggen_inbox WHERE state = 2),
-                    (SELECT MIN(received_at) FROM dinggen_inbox WHERE state = 0)
+                    (SELECT MIN(received_at) FROM dinggen_inbox WHERE state = 0),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM dinggen_inbox WHERE state = 1 LIMIT $doneLimit))
                 """;
+            command.Parameters.AddWithValue("$doneLimit", DingInboxStats.DoneCountLimit);
             using var reader = command.ExecuteReader();
             reader.Read();
             return new DingInboxStats(
                 reader.GetInt64(0),
                 reader.GetInt64(1),
-                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+            {
+                Done = reader.GetInt64(3),
+            };
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -338,6 +343,18 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             using var command = connection.CreateCommand();
             command.CommandText = "DELETE FROM dinggen_inbox WHERE state = 2";
             return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> PurgeDeadAsync(long id, CancellationToken cancellationToken = default)
+    {
+        return await RunAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM dinggen_inbox WHERE id = $id AND state = 2";
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery() == 1;
         }, cancellationToken).ConfigureAwait(false);
     }
 

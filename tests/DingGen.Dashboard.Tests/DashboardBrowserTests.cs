@@ -10,6 +10,7 @@ namespace DingGen.Dashboard.Tests;
 public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string LateInstance = "6c5b4a39-2817-4f60-9e8d-7c6b5a493827";
+    private const string OtherInstance = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
     private static readonly string LatePayload = $$"""{"EventType":"bpms_instance_change","processInstanceId":"{{LateInstance}}","finishTime":1719811000000,"corpId":"{{DashboardHost.CorpId}}","title":"赵六提交的采购申请","type":"finish","result":"agree","createTime":1719810500000,"staffId":"0437261958473620","processCode":"PROC-9E8D7C6B-5A49-4382-A716-0F1E2D3C4B5A"}""";
 
@@ -46,7 +47,9 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
     [Fact(Timeout = 180_000)]
     public async Task A_delivery_posted_by_the_simulator_appears_and_a_dead_letter_is_retried_from_the_page()
     {
-        await using var host = await DashboardHost.StartAsync();
+        await using var host = await DashboardHost.StartAsync(stream: true);
+        await host.Gateway!.WaitForConnectionsAsync(1, TimeSpan.FromSeconds(30));
+        await host.Gateway.WaitForAckAsync(await host.Gateway.SendPingAsync(), TimeSpan.FromSeconds(30));
         var (page, violations) = await browser.NewPageAsync();
         using var http = host.CreateClient();
 
@@ -80,7 +83,58 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         await ReloadUntilVisibleAsync(page, handledRow);
         await Assertions.Expect(handledRow.First.Locator("td.outcome")).ToHaveTextAsync("handled");
         await Assertions.Expect(page.Locator("#inbox-dead")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#inbox-done")).ToHaveTextAsync("2");
         Assert.Contains(host.App.Services.GetRequiredService<IWorkOrderStore>().All, o => o.ProcessInstanceId == LateInstance);
+
+        // Another approval that cannot be read: its dead letter is purged alone from its row.
+        var other = await host.Simulator.PostAsync(http, DashboardHost.CallbackPath, LatePayload.Replace(LateInstance, OtherInstance, StringComparison.Ordinal));
+        Assert.True(other.IsSuccessReply);
+        await ReloadUntilVisibleAsync(page, deadRow);
+        var deadId = await deadRow.GetAttributeAsync("data-inbox-id");
+        await deadRow.Locator("form.action-purge button").ClickAsync();
+        await Assertions.Expect(page.Locator("#actions")).ToContainTextAsync($"dead letter {deadId} (bpms_instance_change) deleted");
+        await Assertions.Expect(page.Locator("#inbox-dead")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#inbox-done")).ToHaveTextAsync("2");
+        await Assertions.Expect(deadRow).ToHaveCountAsync(0);
+        Assert.Empty(violations);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_stream_panel_shows_the_last_frame_the_frames_and_a_reconnect_after_the_gateway_disconnects()
+    {
+        await using var host = await DashboardHost.StartAsync(stream: true);
+        var gateway = host.Gateway!;
+        var (page, violations) = await browser.NewPageAsync();
+        using var http = host.CreateClient();
+        await gateway.WaitForConnectionsAsync(1, TimeSpan.FromSeconds(30));
+        await page.GotoAsync(host.DashboardUrl);
+        var stream = page.Locator("section.app[data-app=''] p.stream");
+        await Assertions.Expect(stream).ToContainTextAsync("Connected");
+        await Assertions.Expect(stream.Locator(".last-frame")).ToHaveTextAsync("none yet");
+        await Assertions.Expect(stream.Locator(".holder")).ToHaveTextAsync("every replica connects (no stream-connection lease)");
+
+        await gateway.WaitForAckAsync(await gateway.SendPingAsync(), TimeSpan.FromSeconds(30));
+        await page.ReloadAsync();
+        await Assertions.Expect(stream.Locator(".frames")).ToHaveTextAsync("1");
+        await Assertions.Expect(stream.Locator(".reconnects")).ToHaveTextAsync("0");
+        Assert.NotEqual("none yet", await stream.Locator(".last-frame").InnerTextAsync());
+
+        // DingTalk asks the client to move: the connection is rotated, which the panel counts as a reconnect.
+        await gateway.SendDisconnectAsync();
+        await gateway.WaitForConnectionsAsync(2, TimeSpan.FromSeconds(30));
+        await page.ReloadAsync();
+        await Assertions.Expect(stream).ToContainTextAsync("Connected");
+        await Assertions.Expect(stream.Locator(".frames")).ToHaveTextAsync("2");
+        await Assertions.Expect(stream.Locator(".reconnects")).ToHaveTextAsync("1");
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync($"{DashboardHost.DashboardPath}/api/status"));
+        var status = json.RootElement.GetProperty("apps")[0].GetProperty("stream");
+        Assert.Equal("Connected", status.GetProperty("state").GetString());
+        Assert.Equal(2, status.GetProperty("frames").GetInt64());
+        Assert.Equal(1, status.GetProperty("reconnects").GetInt64());
+        Assert.True(status.GetProperty("lastFrameAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.Equal("every_replica", status.GetProperty("connection").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("replica").ValueKind);
         Assert.Empty(violations);
     }
 

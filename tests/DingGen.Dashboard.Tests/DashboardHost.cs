@@ -29,10 +29,11 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     private readonly string _directory;
 
-    private DashboardHost(WebApplication app, FakeDingTalkServer dingtalk, string directory)
+    private DashboardHost(WebApplication app, FakeDingTalkServer dingtalk, FakeStreamGateway? gateway, string directory)
     {
         App = app;
         DingTalk = dingtalk;
+        Gateway = gateway;
         _directory = directory;
         Address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         Simulator = new DingTalkSimulator(Token, AesKey, CorpId);
@@ -41,6 +42,9 @@ internal sealed class DashboardHost : IAsyncDisposable
     public WebApplication App { get; }
 
     public FakeDingTalkServer DingTalk { get; }
+
+    /// <summary>The Stream gateway the app connects to, when started with stream mode.</summary>
+    public FakeStreamGateway? Gateway { get; }
 
     public Uri Address { get; }
 
@@ -51,7 +55,7 @@ internal sealed class DashboardHost : IAsyncDisposable
     public string CallbackUrl => new Uri(Address, CallbackPath).ToString();
 
     /// <summary>Builds the host; <paramref name="protect"/> adds authorization metadata to the dashboard's endpoints (or nothing when null).</summary>
-    public static WebApplication Build(string environment, string directory, Uri dingtalkBaseAddress, Action<RouteGroupBuilder>? protect)
+    public static WebApplication Build(string environment, string directory, Uri dingtalkBaseAddress, Action<RouteGroupBuilder>? protect, Uri? streamGateway = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = directory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -74,7 +78,17 @@ internal sealed class DashboardHost : IAsyncDisposable
             ["DingGen:Inbox:PollInterval"] = "00:00:00.100",
         });
 
-        builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery().UseSqliteInbox();
+        var dingGen = builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery().UseSqliteInbox();
+        if (streamGateway is not null)
+        {
+            dingGen.UseStreamMode(o =>
+            {
+                o.GatewayAddress = streamGateway.ToString();
+                o.InitialReconnectDelay = TimeSpan.FromMilliseconds(20);
+                o.MaxReconnectDelay = TimeSpan.FromMilliseconds(200);
+            });
+        }
+
         builder.Services.AddDingModule<ApprovalHostDingModule>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IWorkOrderStore, InMemoryWorkOrderStore>();
@@ -88,13 +102,15 @@ internal sealed class DashboardHost : IAsyncDisposable
         return app;
     }
 
-    public static async Task<DashboardHost> StartAsync(string environment = "Development", Action<RouteGroupBuilder>? protect = null)
+    /// <summary>Starts the host; with <paramref name="stream"/> the app also connects to a <see cref="FakeStreamGateway"/> in stream mode.</summary>
+    public static async Task<DashboardHost> StartAsync(string environment = "Development", Action<RouteGroupBuilder>? protect = null, bool stream = false)
     {
         var directory = Directory.CreateTempSubdirectory("dinggen-dashboard-").FullName;
         var dingtalk = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions { AppKey = AppKey, AppSecret = AppSecret, CorpId = CorpId });
-        var app = Build(environment, directory, dingtalk.BaseAddress, protect);
+        var gateway = stream ? await FakeStreamGateway.StartAsync(new FakeStreamGatewayOptions { ClientId = AppKey, ClientSecret = AppSecret }) : null;
+        var app = Build(environment, directory, dingtalk.BaseAddress, protect, gateway?.Address);
         await app.StartAsync();
-        return new DashboardHost(app, dingtalk, directory);
+        return new DashboardHost(app, dingtalk, gateway, directory);
     }
 
     public static string TempDirectory() => Directory.CreateTempSubdirectory("dinggen-dashboard-").FullName;
@@ -106,6 +122,11 @@ internal sealed class DashboardHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await DingTalk.DisposeAsync();
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

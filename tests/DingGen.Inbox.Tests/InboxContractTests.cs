@@ -284,7 +284,7 @@ public abstract class InboxContractTests : IAsyncLifetime
         var dead = Assert.Single(await Admin.ListAsync(DingInboxState.Dead, 10));
         Assert.Equal("X: Y: z", dead.LastError);
         Assert.Empty(await Inbox.ClaimAsync(10, T0.AddDays(1), Lease));
-        Assert.Equal(new DingInboxStats(0, 1, null), await Inbox.GetStatsAsync());
+        Assert.Equal(new DingInboxStats(0, 1, null) { Done = 0 }, await Inbox.GetStatsAsync());
 
         // A dead entry is not moved by a late failure report of another worker.
         await Inbox.FailAsync(claimed.Id, "late", T0.AddSeconds(1), T0);
@@ -365,16 +365,59 @@ public abstract class InboxContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stats_count_pending_and_dead_and_name_the_oldest_pending_entry()
+    public async Task Stats_count_pending_dead_and_done_and_name_the_oldest_pending_entry()
     {
-        Assert.Equal(new DingInboxStats(0, 0, null), await Inbox.GetStatsAsync());
+        Assert.Equal(new DingInboxStats(0, 0, null) { Done = 0 }, await Inbox.GetStatsAsync());
         await Inbox.AddAsync(Entry("a", receivedAt: T0.AddSeconds(3)));
         await Inbox.AddAsync(Entry("b", receivedAt: T0.AddSeconds(1)));
-        Assert.Equal(new DingInboxStats(2, 0, T0.AddSeconds(1)), await Inbox.GetStatsAsync());
+        await Inbox.AddAsync(Entry("c", receivedAt: T0.AddSeconds(4)));
+        Assert.Equal(new DingInboxStats(3, 0, T0.AddSeconds(1)) { Done = 0 }, await Inbox.GetStatsAsync());
 
         var claimed = await Inbox.ClaimAsync(1, T0.AddSeconds(5), Lease);
         await Inbox.CompleteAsync(claimed[0].Id, T0.AddSeconds(5));
-        Assert.Equal(new DingInboxStats(1, 0, T0.AddSeconds(3)), await Inbox.GetStatsAsync());
+        Assert.Equal(new DingInboxStats(2, 0, T0.AddSeconds(3)) { Done = 1 }, await Inbox.GetStatsAsync());
+
+        var last = await Inbox.ClaimAsync(1, T0.AddSeconds(6), Lease);
+        await Inbox.FailAsync(last[0].Id, "e", null, T0.AddSeconds(6));
+        Assert.Equal(new DingInboxStats(1, 1, T0.AddSeconds(4)) { Done = 1 }, await Inbox.GetStatsAsync());
+    }
+
+    [Fact]
+    public async Task Purge_dead_by_id_deletes_that_dead_letter_only_and_leaves_pending_and_done_entries()
+    {
+        foreach (var id in new[] { "d1", "d2", "p", "done" })
+        {
+            await Inbox.AddAsync(Entry(id));
+        }
+
+        var ids = new Dictionary<string, long>();
+        foreach (var record in await Inbox.ClaimAsync(10, T0, Lease))
+        {
+            ids[record.Entry.EventId] = record.Id;
+            switch (record.Entry.EventId)
+            {
+                case "done":
+                    await Inbox.CompleteAsync(record.Id, T0);
+                    break;
+                case "p":
+                    await Inbox.FailAsync(record.Id, "e", T0.AddMinutes(1), T0);
+                    break;
+                default:
+                    await Inbox.FailAsync(record.Id, "e", null, T0);
+                    break;
+            }
+        }
+
+        Assert.False(await Admin.PurgeDeadAsync(ids["p"]));
+        Assert.False(await Admin.PurgeDeadAsync(ids["done"]));
+        Assert.False(await Admin.PurgeDeadAsync(ids.Values.Max() + 1));
+        Assert.True(await Admin.PurgeDeadAsync(ids["d1"]));
+        Assert.False(await Admin.PurgeDeadAsync(ids["d1"]));
+        Assert.Equal(["d2", "done", "p"], (await Admin.ListAsync(null, 10)).Select(static r => r.Entry.EventId).Order());
+
+        // Its key went with it: a later redelivery is stored again.
+        Assert.Equal(DingInboxAddResult.Added, await Inbox.AddAsync(Entry("d1")));
+        Assert.Equal(DingInboxAddResult.Duplicate, await Inbox.AddAsync(Entry("d2")));
     }
 
     [Fact]

@@ -53,7 +53,10 @@ internal sealed class DingDashboardEndpoints
             ? _service.RetryAsync(id, ct)
             : throw new BadHttpRequestException("The form field id must be an inbox entry id."));
 
-    public Task PurgeAsync(HttpContext http) => ActAsync(http, (_, ct) => _service.PurgeAsync(ct));
+    public Task PurgeAsync(HttpContext http) => ActAsync(http, (form, ct) =>
+        form["id"].ToString() is not { Length: > 0 } text ? _service.PurgeAsync(ct)
+        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? _service.PurgeAsync(id, ct)
+        : throw new BadHttpRequestException("The form field id must be an inbox entry id."));
 
     private async Task ActAsync(HttpContext http, Func<IFormCollection, CancellationToken, Task> action)
     {

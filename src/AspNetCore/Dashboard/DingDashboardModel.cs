@@ -73,6 +73,27 @@ internal sealed class DingDashboardStream
     public required DateTimeOffset Since { get; init; }
 
     public string? LastError { get; init; }
+
+    /// <summary>When the last frame arrived on any of the app's connections (pings included); <see langword="null"/> before the first.</summary>
+    public DateTimeOffset? LastFrameAt { get; init; }
+
+    /// <summary>Frames received since the host started.</summary>
+    public long Frames { get; init; }
+
+    /// <summary>Connections replaced (lost, or rotated on the gateway's <c>disconnect</c>) since the host started.</summary>
+    public long Reconnects { get; init; }
+
+    /// <summary>
+    /// Who holds the app's connection: <c>this_replica</c>, <c>other_replica</c> (this one stands by), <c>unknown</c> (the lease was
+    /// not read yet) — with a shared stream-connection lease — or <c>every_replica</c> (no lease: every replica connects).
+    /// </summary>
+    public required string Connection { get; init; }
+
+    /// <summary>This host's replica id, when a stream-connection lease is registered.</summary>
+    public string? Replica { get; init; }
+
+    /// <summary>The replica holding the lease, when known.</summary>
+    public string? Holder { get; init; }
 }
 
 internal sealed class DingDashboardRecovery
@@ -146,6 +167,9 @@ internal sealed class DingDashboardInbox
     public required long Retrying { get; init; }
 
     public required long Dead { get; init; }
+
+    /// <summary>Done entries kept for deduplication, counted up to <see cref="DingInboxStats.DoneCountLimit"/>; <see langword="null"/> when the store does not count them.</summary>
+    public long? Done { get; init; }
 
     public DateTimeOffset? OldestPendingReceivedAt { get; init; }
 

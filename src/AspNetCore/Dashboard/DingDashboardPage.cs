@@ -136,7 +136,27 @@ internal static class DingDashboardPage
                 w.Raw(" · last error <span class=\"bad\">").Text(stream.LastError).Raw("</span>");
             }
 
-            w.Raw("</p>");
+            w.Raw("<br>last frame <span class=\"last-frame\">").Text(stream.LastFrameAt is { } lastFrame ? Time(lastFrame) : "none yet").Raw("</span>")
+                .Raw(" · frames <b class=\"frames\">").Text(stream.Frames).Raw("</b> · reconnects <b")
+                .Attr("class", stream.Reconnects > 0 ? "reconnects warn" : "reconnects").Raw(">").Text(stream.Reconnects).Raw("</b>")
+                .Raw("<br><span class=\"holder\">");
+            switch (stream.Connection)
+            {
+                case "this_replica":
+                    w.Raw("this replica holds the connection (").Text(stream.Replica).Raw(")");
+                    break;
+                case "other_replica":
+                    w.Raw(Badge("standby", "b-off")).Raw(" held by ").Text(stream.Holder).Raw(" <span class=\"muted\">(this replica: ").Text(stream.Replica).Raw(")</span>");
+                    break;
+                case "unknown":
+                    w.Raw("connection lease not read yet <span class=\"muted\">(this replica: ").Text(stream.Replica).Raw(")</span>");
+                    break;
+                default:
+                    w.Raw("<span class=\"muted\">every replica connects (no stream-connection lease)</span>");
+                    break;
+            }
+
+            w.Raw("</span></p>");
         }
 
         Recovery(w, app, form);
@@ -291,6 +311,12 @@ internal static class DingDashboardPage
             .Raw("<div class=\"stat\">pending<b id=\"inbox-pending\">").Text(inbox.Pending).Raw("</b></div>")
             .Raw("<div class=\"stat\">retrying (failed before)<b>").Text(inbox.Retrying).Raw("</b></div>")
             .Raw("<div class=\"stat\">dead letters<b id=\"inbox-dead\"").Attr("class", inbox.Dead > 0 ? "bad" : null).Raw(">").Text(inbox.Dead).Raw("</b></div>")
+            .Raw("<div class=\"stat\">done (kept for deduplication)<b id=\"inbox-done\">").Text(inbox.Done switch
+            {
+                null => "–",
+                >= DingInboxStats.DoneCountLimit => DingInboxStats.DoneCountLimit.ToString("N0", CultureInfo.InvariantCulture) + "+",
+                { } done => done.ToString("N0", CultureInfo.InvariantCulture),
+            }).Raw("</b></div>")
             .Raw("<div class=\"stat\">oldest pending<b>").Text(inbox.OldestPendingAgeSeconds is { } age ? Age(age) : "–").Raw("</b></div></div>");
 
         if (inbox.DeadLetters.Count > 0)
@@ -305,6 +331,8 @@ internal static class DingDashboardPage
                 {
                     form.Open(w, "retry", null);
                     w.Raw("<input type=\"hidden\" name=\"id\"").Attr("value", d.Id.ToString(CultureInfo.InvariantCulture)).Raw("><button type=\"submit\">Retry</button></form>");
+                    form.Open(w, "purge", null);
+                    w.Raw(" <input type=\"hidden\" name=\"id\"").Attr("value", d.Id.ToString(CultureInfo.InvariantCulture)).Raw("><button type=\"submit\">Purge</button></form>");
                 }
 
                 w.Raw("</td></tr>");
@@ -314,7 +342,7 @@ internal static class DingDashboardPage
             if (inbox.Administrable)
             {
                 form.Open(w, "purge", null);
-                w.Raw("<button type=\"submit\">Purge dead letters</button></form> <span class=\"muted\">deletes every dead letter (a later redelivery of the event is stored again)</span>");
+                w.Raw("<button type=\"submit\">Purge all dead letters</button></form> <span class=\"muted\">deletes every dead letter (a later redelivery of the event is stored again)</span>");
             }
         }
         else

@@ -38,7 +38,8 @@ internal sealed class DingDashboardService
     {
         var now = _time.GetUtcNow();
         var handled = _services.GetService<DingEventRouter>()?.HandledEventTypes.Order(StringComparer.Ordinal).ToArray() ?? [];
-        var streams = _services.GetService<DingStreamStatusRegistry>()?.Snapshot().ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
+        var streamRegistry = _services.GetService<DingStreamStatusRegistry>();
+        var streams = streamRegistry?.Snapshot().ToDictionary(static p => p.Key, static p => p.Value, StringComparer.Ordinal);
         var registry = _services.GetService<DingGenAppRegistry>();
 
         var apps = new List<DingDashboardApp>();
@@ -50,9 +51,8 @@ internal sealed class DingDashboardService
             if (registry?.IsStream(name) == true)
             {
                 var display = DingGenServiceCollectionExtensions.DisplayName(name);
-                stream = streams is not null && (streams.TryGetValue(display, out var entry) || streams.TryGetValue(name, out entry))
-                    ? new DingDashboardStream { State = entry.State.ToString(), Since = entry.Since, LastError = entry.LastError }
-                    : new DingDashboardStream { State = "NotStarted", Since = now };
+                var entry = streams is not null && (streams.TryGetValue(display, out var found) || streams.TryGetValue(name, out found)) ? found : null;
+                stream = DescribeStream(entry, streamRegistry?.FindCounters(display) ?? streamRegistry?.FindCounters(name), now);
             }
 
             apps.Add(new DingDashboardApp
@@ -188,6 +188,28 @@ internal sealed class DingDashboardService
         Record("purge", "-", true, $"{purged} dead letter(s) deleted");
     }
 
+    /// <summary>Deletes the dead inbox entry <paramref name="id"/>.</summary>
+    public async Task PurgeAsync(long id, CancellationToken cancellationToken)
+    {
+        if (_services.GetService<IDingInboxAdmin>() is not { } admin)
+        {
+            Record("purge", "-", false, "The inbox has no administration service (IDingInboxAdmin).");
+            return;
+        }
+
+        var record = await admin.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var app = record is null ? "-" : DisplayApp(record.Entry.AppName);
+        try
+        {
+            var purged = await admin.PurgeDeadAsync(id, cancellationToken).ConfigureAwait(false);
+            Record("purge", app, purged, purged ? $"dead letter {id} ({record!.Entry.EventType}) deleted" : $"inbox entry {id} does not exist or is not a dead letter");
+        }
+        catch (NotSupportedException ex)
+        {
+            Record("purge", app, false, ex.Message);
+        }
+    }
+
     private async Task<DingDashboardRegistration> ReadRegistrationAsync(string app, IReadOnlyList<string> handled, bool refresh, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -260,6 +282,7 @@ internal sealed class DingDashboardService
                 Pending = stats.Pending,
                 Retrying = retrying,
                 Dead = stats.Dead,
+                Done = stats.Done,
                 OldestPendingReceivedAt = stats.OldestPendingReceivedAt,
                 OldestPendingAgeSeconds = stats.OldestPendingReceivedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
                 Administrable = admin is not null,
@@ -281,6 +304,28 @@ internal sealed class DingDashboardService
         {
             return new DingDashboardInbox { Pending = 0, Retrying = 0, Dead = 0, Administrable = admin is not null, DeadLetters = [], Error = Message(ex) };
         }
+    }
+
+    private static DingDashboardStream DescribeStream(DingStreamStatusRegistry.Entry? entry, DingStreamConnectionCounters? counters, DateTimeOffset now)
+    {
+        var replica = counters?.ReplicaId;
+        var holder = entry?.Holder;
+        var connection = counters is not { Leased: true } ? "every_replica"
+            : holder is null ? "unknown"
+            : string.Equals(holder, replica, StringComparison.Ordinal) ? "this_replica"
+            : "other_replica";
+        return new DingDashboardStream
+        {
+            State = entry?.State.ToString() ?? "NotStarted",
+            Since = entry?.Since ?? now,
+            LastError = entry?.LastError,
+            LastFrameAt = counters?.LastFrameAt,
+            Frames = counters?.Frames ?? 0,
+            Reconnects = counters?.Reconnects ?? 0,
+            Connection = connection,
+            Replica = replica,
+            Holder = holder,
+        };
     }
 
     private DingDashboardCounts CountLastHour(string app, DateTimeOffset now)

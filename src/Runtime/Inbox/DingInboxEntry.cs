@@ -63,4 +63,14 @@ public sealed class DingInboxRecord
 /// <param name="Pending">Entries waiting or being processed (the queue depth).</param>
 /// <param name="Dead">Entries in the dead-letter state.</param>
 /// <param name="OldestPendingReceivedAt">When the oldest pending entry was received, or <see langword="null"/> when none is pending.</param>
-public sealed record DingInboxStats(long Pending, long Dead, DateTimeOffset? OldestPendingReceivedAt);
+public sealed record DingInboxStats(long Pending, long Dead, DateTimeOffset? OldestPendingReceivedAt)
+{
+    /// <summary>The most done entries a store counts for <see cref="Done"/> (the count stays cheap however many are kept).</summary>
+    public const int DoneCountLimit = 10_000;
+
+    /// <summary>
+    /// Done entries kept for deduplication, counted up to <see cref="DoneCountLimit"/>; <see langword="null"/> when the store does
+    /// not count them.
+    /// </summary>
+    public long? Done { get; init; }
+}

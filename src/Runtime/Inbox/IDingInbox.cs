@@ -84,6 +84,12 @@ public interface IDingInboxAdmin
     /// <summary>Deletes every dead entry (its dedup key goes with it: a later redelivery of that event is stored again).</summary>
     /// <returns>How many were deleted.</returns>
     ValueTask<int> PurgeDeadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the dead entry <paramref name="id"/> (its dedup key goes with it); pending and done entries are left alone.</summary>
+    /// <returns>Whether a dead entry with that id existed and was deleted.</returns>
+    /// <exception cref="NotSupportedException">The store predates this operation and does not implement it.</exception>
+    ValueTask<bool> PurgeDeadAsync(long id, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot delete one dead letter; use PurgeDeadAsync() to delete every dead letter.");
 }
 
 /// <summary>The outcome of <see cref="IDingInbox.AddAsync"/>.</summary>

@@ -23,6 +23,7 @@ internal sealed class DingStreamService : BackgroundService
     private readonly DingStreamTicketClient _tickets;
     private readonly DingStreamMetrics _metrics;
     private readonly DingStreamStatusRegistry _status;
+    private readonly DingStreamConnectionCounters _counters;
     private readonly DingGenAppRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -42,6 +43,7 @@ internal sealed class DingStreamService : BackgroundService
         _tickets = new DingStreamTicketClient(services.GetRequiredService<IHttpClientFactory>().CreateClient(DingStreamTicketClient.HttpClientName));
         _metrics = services.GetRequiredService<DingStreamMetrics>();
         _status = services.GetRequiredService<DingStreamStatusRegistry>();
+        _counters = _status.Counters(_app);
         _registry = services.GetRequiredService<DingGenAppRegistry>();
         _time = services.GetRequiredService<TimeProvider>();
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingStreamLog.Category);
@@ -83,7 +85,9 @@ internal sealed class DingStreamService : BackgroundService
         try
         {
             // With a shared stream-connection lease (several replicas), only its holder connects, unless Stream:AllReplicas says otherwise.
-            if (_services.GetService<IDingStreamLease>() is { } lease && !options.AllReplicas)
+            var lease = _services.GetService<IDingStreamLease>();
+            _counters.SetReplica(lease?.ReplicaId, leased: lease is not null && !options.AllReplicas);
+            if (lease is not null && !options.AllReplicas)
             {
                 var runner = new DingStreamLeaseRunner(_name, _app, lease, options.LeaseTimeout, _status, _time, _logger);
                 await runner.RunAsync(RunConnectionsAsync, stoppingToken).ConfigureAwait(false);
@@ -129,6 +133,7 @@ internal sealed class DingStreamService : BackgroundService
                 {
                     // Rotate: the old connection keeps reading and finishing its events until the new one is open.
                     _metrics.Reconnect(_app, "disconnect");
+                    _counters.Reconnected();
                     var next = await ConnectAsync(processor, backoff, stoppingToken).ConfigureAwait(false);
                     draining.Add(current.DrainAndCloseAsync(_shutdownDeadline.Token));
                     current = next;
@@ -152,6 +157,7 @@ internal sealed class DingStreamService : BackgroundService
                 await current.DisposeAsync().ConfigureAwait(false);
                 current = null;
                 _metrics.Reconnect(_app, reason);
+                _counters.Reconnected();
                 var delay = backoff.Next();
                 _status.Set(_app, DingStreamConnectionState.Reconnecting, _time.GetUtcNow(), "connection " + reason);
                 DingStreamLog.ConnectionLost(_logger, _app, lostId, Describe(end), (long)delay.TotalMilliseconds);
@@ -214,7 +220,7 @@ internal sealed class DingStreamService : BackgroundService
                 return null;
             }
 
-            var session = new DingStreamSession(Interlocked.Increment(ref s_nextSessionId), _app, options, processor, _metrics, _logger, _time, stoppingToken);
+            var session = new DingStreamSession(Interlocked.Increment(ref s_nextSessionId), _app, options, processor, _metrics, _logger, _time, stoppingToken) { Counters = _counters };
             try
             {
                 await session.ConnectAsync(ticket.ConnectUri, stoppingToken).ConfigureAwait(false);

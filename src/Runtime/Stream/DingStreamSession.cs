@@ -93,6 +93,9 @@ internal sealed class DingStreamSession : IAsyncDisposable
     /// <summary>At least one frame arrived: the connection worked (the supervisor then resets its backoff).</summary>
     public bool ReceivedFrame => _receivedFrame;
 
+    /// <summary>Where every received frame is counted (the app's connection status), when set.</summary>
+    public DingStreamConnectionCounters? Counters { get; init; }
+
     /// <summary>Events being processed now.</summary>
     public int InFlight => _inFlight.Count;
 
@@ -274,6 +277,7 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
                 _liveness.Touch();
                 _receivedFrame = true;
+                Counters?.FrameReceived(_time.GetUtcNow());
                 if (_stopReading.Task.IsCompleted)
                 {
                     // Received after reading stopped: not processed, not acknowledged; DingTalk redelivers it.
