@@ -17,6 +17,7 @@ public sealed class ConfigurationReferenceTests
         (typeof(DingStreamOptions), "DingGen:Stream:", []),
         (typeof(DingInboxOptions), "DingGen:Inbox:", []),
         (typeof(SqliteInboxOptions), "DingGen:Inbox:", []),
+        (typeof(DingGen.Inbox.PostgreSql.PostgreSqlInboxOptions), "DingGen:Inbox:", []),
 
         // The client takes AppKey, AppSecret, Token and AesKey from the app's own settings (DingGen:AppKey, …).
         (typeof(DingTalkClientOptions), "DingGen:OpenApi:", [nameof(DingTalkClientOptions.AppKey), nameof(DingTalkClientOptions.AppSecret), nameof(DingTalkClientOptions.Token), nameof(DingTalkClientOptions.AesKey)]),
