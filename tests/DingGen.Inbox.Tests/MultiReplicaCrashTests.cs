@@ -148,6 +148,9 @@ public sealed class MultiReplicaCrashTests(ITestOutputHelper output) : IAsyncLif
             Assert.Equal(EventCount, acknowledged.Count);
 
             await Eventually.TrueAsync(async () => await CountAsync($"SELECT COUNT(*) FROM \"{_schema}\".handled") == EventCount, "every event to be handled", 90_000);
+
+            // A handler's effect is committed before its inbox entry is marked done: wait for the entries too, before the replicas stop.
+            await Eventually.TrueAsync(async () => await CountAsync($"SELECT COUNT(*) FROM \"{_schema}\".inbox WHERE state <> 1") == 0, "every inbox entry to be done", 90_000);
         }
         finally
         {
