@@ -29,8 +29,8 @@ namespace DingGen.Testing;
 /// <remarks>
 /// State is inspectable (<see cref="Registration"/>, <see cref="Requests"/>, <see cref="TokenRequests"/>) and controllable
 /// (<see cref="FailNext"/>, <see cref="FailNextWithHttpStatus"/>, <see cref="ExpireTokens"/>, <see cref="EnqueueFailedEvent(string, DateTimeOffset, string)"/>,
-/// <see cref="AddProcessInstance"/>). Thread-safe. Deviation from DingTalk, documented: entries returned by
-/// <c>get_call_back_failed_result</c> are removed from the fake's queue (DingTalk does not document whether it does).
+/// <see cref="AddProcessInstance"/>). Thread-safe. Entries returned by <c>get_call_back_failed_result</c> are removed from the
+/// fake's queue unless <see cref="FakeDingTalkServerOptions.FailedListConsumedOnRead"/> is off (DingTalk does not document whether it does).
 /// </remarks>
 public sealed class FakeDingTalkServer : IAsyncDisposable
 {
@@ -218,6 +218,15 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         }
 
         EnqueueFailedEventJson(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Empties the failed-delivery list (for <see cref="FakeDingTalkServerOptions.FailedListConsumedOnRead"/> off).</summary>
+    public void ClearFailedEvents()
+    {
+        lock (_lock)
+        {
+            _failedEvents.Clear();
+        }
     }
 
     /// <summary>Queues a failed-list entry given as raw JSON, for shapes seen in the field (e.g. the data member as a Java-map string).</summary>
@@ -628,8 +637,16 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         lock (_lock)
         {
             page = _failedEvents.Take(FailedResultPageSize).ToArray();
-            _failedEvents.RemoveRange(0, page.Length);
-            hasMore = _failedEvents.Count > 0;
+            if (_options.FailedListConsumedOnRead)
+            {
+                _failedEvents.RemoveRange(0, page.Length);
+                hasMore = _failedEvents.Count > 0;
+            }
+            else
+            {
+                // Kept: the first page again on every call; has_more only when the list does not fit one page.
+                hasMore = _failedEvents.Count > page.Length;
+            }
         }
 
         return new FakeAnswer(0, Json(writer =>
