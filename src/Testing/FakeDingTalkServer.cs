@@ -172,6 +172,15 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         Inject(path, (null, null, (int)statusCode));
     }
 
+    /// <summary>Forgets every access token issued so far: API calls with them are answered 40014 (invalid token; 88 with sub_code 40014 on the topapi).</summary>
+    public void RevokeTokens()
+    {
+        lock (_lock)
+        {
+            _tokens.Clear();
+        }
+    }
+
     /// <summary>Expires every access token issued so far: API calls with them are answered 42001, and <c>gettoken</c> issues a new one.</summary>
     public void ExpireTokens()
     {
@@ -668,7 +677,8 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
     {
         if (CheckToken(context) is { } tokenError)
         {
-            return tokenError;
+            // The topapi answers token errors as errcode 88 with the real code in sub_code, as DingTalk does.
+            return FakeAnswer.TopApiError(tokenError);
         }
 
         string? id = null;
@@ -756,6 +766,21 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             writer.WriteNumber("errcode", errorCode);
             writer.WriteString("errmsg", errorMessage);
         }));
+
+        /// <summary>The topapi form of <paramref name="error"/>: errcode 88, the original errcode and errmsg as <c>sub_code</c>/<c>sub_msg</c>.</summary>
+        public static FakeAnswer TopApiError(FakeAnswer error)
+        {
+            using var original = JsonDocument.Parse(error.Json);
+            var message = original.RootElement.GetProperty("errmsg").GetString() ?? string.Empty;
+            var subCode = error.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new(88, FakeDingTalkServer.Json(writer =>
+            {
+                writer.WriteNumber("errcode", 88);
+                writer.WriteString("errmsg", $"ding talk error[subcode={subCode},submsg={message}]");
+                writer.WriteString("sub_code", subCode);
+                writer.WriteString("sub_msg", message);
+            }));
+        }
     }
 }
 
