@@ -98,6 +98,7 @@ public sealed class DingTalkClient
             RetryBaseDelay = options.RetryBaseDelay,
             TokenRefreshMargin = options.TokenRefreshMargin,
             CallTimeout = options.CallTimeout,
+            CorpId = options.CorpId,
         };
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -219,8 +220,15 @@ public sealed class DingTalkClient
     /// <param name="tags">The event tags handled, e.g. the union of every module's <c>DingEventTags.All</c>; <c>check_*</c> tags are ignored.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>What was done and the difference with the previous registration.</returns>
+    /// <remarks>
+    /// Before DingTalk is asked to register or update, the client plays DingTalk's <c>check_url</c> against <paramref name="url"/>
+    /// itself (<see cref="CheckCallbackUrlAsync"/>) with the Token, the AesKey and <see cref="DingTalkClientOptions.CorpId"/> as owner
+    /// key, and throws <see cref="DingCallbackUrlCheckException"/> naming the cause when the host refuses it. Without a CorpId the
+    /// check is skipped (logged as a warning).
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The options have no <c>Token</c> or <c>AesKey</c>.</exception>
     /// <exception cref="ArgumentException"><paramref name="tags"/> holds no tag besides <c>check_*</c> ones.</exception>
+    /// <exception cref="DingCallbackUrlCheckException">The host at <paramref name="url"/> refused the pre-flight <c>check_url</c>; DingTalk was not asked.</exception>
     public async Task<DingCallbackSyncResult> SyncCallbackAsync(string url, IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
@@ -248,6 +256,7 @@ public sealed class DingTalkClient
         var current = await GetCallbackAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
+            await PreflightAsync(wanted, cancellationToken).ConfigureAwait(false);
             await RegisterCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
             DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "registered", url, desired.Count, desired.Count, 0);
             return new DingCallbackSyncResult(DingCallbackSyncAction.Registered, wanted.Tags, [], UrlChanged: true, PreviousUrl: null) { KeysChanged = true };
@@ -265,9 +274,50 @@ public sealed class DingTalkClient
             return new DingCallbackSyncResult(DingCallbackSyncAction.Unchanged, [], [], UrlChanged: false, current.Url);
         }
 
+        await PreflightAsync(wanted, cancellationToken).ConfigureAwait(false);
         await UpdateCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
         DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "updated", url, desired.Count, added.Length, removed.Length);
         return new DingCallbackSyncResult(DingCallbackSyncAction.Updated, added, removed, urlChanged, current.Url) { KeysChanged = keysChanged };
+    }
+
+    /// <summary>
+    /// The pre-flight check: plays DingTalk's <c>check_url</c> handshake against <paramref name="url"/> — a POST encrypted and signed
+    /// with <paramref name="token"/> and <paramref name="aesKey"/> and <paramref name="corpId"/> as owner key, as DingTalk sends it for
+    /// callbacks registered through the API — and judges the reply: accepted, or why the host refused (its OwnerKey is not the
+    /// CorpId, its Token or AesKey differ, nothing serves that path, or it is not reachable from here). Nothing is sent to DingTalk.
+    /// </summary>
+    /// <param name="url">The callback URL.</param>
+    /// <param name="token">The callback Token being registered.</param>
+    /// <param name="aesKey">The callback AesKey being registered.</param>
+    /// <param name="corpId">The enterprise's CorpId (<c>ding…</c>).</param>
+    /// <param name="cancellationToken">Cancels the check; it also ends after <see cref="DingTalkClientOptions.CallTimeout"/>.</param>
+    public Task<DingCallbackUrlCheckResult> CheckCallbackUrlAsync(string url, string token, string aesKey, string corpId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(aesKey);
+        ArgumentException.ThrowIfNullOrEmpty(corpId);
+        if (!DingCallbackCrypto.IsValidAesKey(aesKey))
+        {
+            throw new ArgumentException("The AesKey must be 43 Base64 characters (A–Z, a–z, 0–9, +, /).", nameof(aesKey));
+        }
+
+        return DingCallbackUrlCheck.RunAsync(_httpClient(), url, token, aesKey, corpId, _timeProvider, _options.CallTimeout, cancellationToken);
+    }
+
+    private async Task PreflightAsync(DingCallbackRegistration wanted, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(_options.CorpId))
+        {
+            DingOpenApiLog.PreflightSkipped(_logger, _options.AppKey, _settingPrefix + "OpenApi:CorpId");
+            return;
+        }
+
+        var result = await CheckCallbackUrlAsync(wanted.Url, wanted.Token, wanted.AesKey, _options.CorpId, cancellationToken).ConfigureAwait(false);
+        if (!result.Accepted)
+        {
+            throw new DingCallbackUrlCheckException(result);
+        }
     }
 
     /// <summary>Checks everything a client needs: credentials, then <see cref="ValidateSettings"/>. Names the setting, never its value.</summary>

@@ -32,6 +32,14 @@ public sealed class DingTalkClientOptions
     /// </summary>
     public string? AesKey { get; set; }
 
+    /// <summary>
+    /// The enterprise's CorpId (<c>ding…</c>): the owner key DingTalk encrypts the <c>check_url</c> of an API registration with.
+    /// When set, <see cref="DingTalkClient.SyncCallbackAsync"/> plays that <c>check_url</c> against the URL itself before asking
+    /// DingTalk, and names the cause when the host refuses it. Through DI it defaults to the app's <c>OwnerKey</c> when that is
+    /// not the AppKey.
+    /// </summary>
+    public string? CorpId { get; set; }
+
     /// <summary>The base address of DingTalk's server API; default <see cref="DefaultBaseAddress"/>. Point it at a fake server in tests.</summary>
     public Uri BaseAddress { get; set; } = new(DefaultBaseAddress);
 

@@ -39,6 +39,10 @@ public static class DingTalkClientServiceCollectionExtensions
                 client.AppSecret = string.IsNullOrEmpty(client.AppSecret) ? app.AppSecret : client.AppSecret;
                 client.Token = string.IsNullOrEmpty(client.Token) ? app.Token : client.Token;
                 client.AesKey = string.IsNullOrEmpty(client.AesKey) ? app.AesKey : client.AesKey;
+                if (string.IsNullOrEmpty(client.CorpId) && !string.IsNullOrEmpty(app.OwnerKey) && !string.Equals(app.OwnerKey, client.AppKey, StringComparison.Ordinal))
+                {
+                    client.CorpId = app.OwnerKey;
+                }
             });
         if (configure is not null)
         {
