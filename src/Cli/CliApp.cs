@@ -24,7 +24,7 @@ internal static class CliApp
           dinggen encrypt --token T --aes-key K --app-key A [--timestamp TS] [--nonce N] [--plaintext P]
           dinggen keygen
           dinggen simulate <url> <event-type> [--payload file.json] --token T --aes-key K --app-key A [--owner-key O] [--json]
-          dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--json]
+          dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--corp-id C] [--json]
           dinggen callback get|delete|failed --app-key A --app-secret S [--base-url U] [--json]
           dinggen inbox list|show|retry|purge --db PATH ...
           dinggen <command> --help
@@ -36,11 +36,12 @@ internal static class CliApp
           simulate  post an encrypted, signed event to a callback URL like DingTalk and check the reply
           callback  register, update, get or delete the app's callback; list failed deliveries
                     (credentials from options or DINGGEN_APP_KEY, DINGGEN_APP_SECRET, DINGGEN_TOKEN,
-                    DINGGEN_AES_KEY, DINGGEN_BASE_URL; an option wins)
+                    DINGGEN_AES_KEY, DINGGEN_CORP_ID, DINGGEN_BASE_URL; an option wins)
           inbox     list, show (decrypt), retry and purge the entries of a durable inbox database
 
         Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …'), a usage error ('error usage: …'), a DingTalk
-        error ('error <errcode>: <errmsg> — <hint>') or a network failure ('error network: …'); 3 simulate's reply
+        error ('error <errcode>: <errmsg> — <hint>'), a refused pre-flight check ('error check_url: …'), a network failure
+        ('error network: …') or no answer within 30 s ('error timeout: …'); 3 simulate's reply
         was not the encrypted success; 1 standard input or output failed ('error io: …').
 
         """;
@@ -100,6 +101,15 @@ internal static class CliApp
         {
             stderr.WriteLine($"error io: {e.Message}");
             return ExitCodes.IOFailure;
+        }
+        catch (OperationCanceledException) when (io.CancellationToken.IsCancellationRequested)
+        {
+            return io.Error("cancelled", "stopped by Ctrl+C");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever else went wrong, a user sees one line, never a stack trace.
+            return io.Error("unexpected", $"{e.GetType().Name}: {e.Message}");
         }
     }
 
