@@ -19,6 +19,11 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
     EnvironmentName = simulate ? Environments.Development : null,
 });
 
+if (Commands.IsCommand(args))
+{
+    Commands.Configure(builder.Configuration);
+}
+
 await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
 StreamMode.Configure(builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery(), builder.Configuration);
 builder.Services.AddDingEventHandlers();
