@@ -217,6 +217,33 @@ internal sealed class DingStreamSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the server's close frame with ours, echoing its status, as RFC 6455 §5.5.1 requires.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, _socket.CloseStatusDescription, timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is going away anyway; DisposeAsync releases it.
+        }
+    }
+
     private async Task<DingStreamSessionEnd> ReceiveLoopAsync()
     {
         await Task.Yield();
@@ -265,6 +292,8 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
+                        // Complete the closing handshake: without our own close frame the gateway sees an abnormal close (1006).
+                        await AnswerCloseAsync().ConfigureAwait(false);
                         return DingStreamSessionEnd.Closed;
                     }
 
