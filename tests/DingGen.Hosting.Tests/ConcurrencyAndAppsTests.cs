@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using DingGen.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using DingGen.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using DingGen.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
