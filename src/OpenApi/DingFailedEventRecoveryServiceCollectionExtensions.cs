@@ -87,7 +87,7 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
         {
             var settings = Settings(sp, name);
             return new DingFailedEventRecovery(
-                sp.GetRequiredService<DingTalkClientFactory>().Get(name),
+                sp.GetRequiredKeyedService<DingTalkClient>(name),
                 sp.GetRequiredService<DingDeliveryPipeline>(),
                 sp.GetRequiredKeyedService<IDingRecoveryStore>(name),
                 sp.GetService<TimeProvider>(),
