@@ -57,3 +57,71 @@ public sealed class CleanCloseTests
         Assert.Equal(gateway.Connections[0].ConnectionId, frame.RootElement.GetProperty("headers").GetProperty("connectionId").GetString());
     }
 }
+
+/// <summary>The session's event workers: at most MaxConcurrentEvents handlers at once, every event acknowledged in the end.</summary>
+public sealed class ConcurrencyTests
+{
+    private static readonly TimeSpan Wait = StreamHost.Wait;
+
+    [Fact(Timeout = 30_000)]
+    public async Task No_more_than_MaxConcurrentEvents_handlers_run_at_once_and_the_rest_wait_their_turn()
+    {
+        await using var gateway = await FakeStreamGateway.StartAsync(StreamHost.GatewayOptions());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = 0;
+        var peak = 0;
+        var started = 0;
+        var dispatcher = new StreamTestDispatcher("user_add_org")
+        {
+            Handler = async (_, _) =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref peak, now);
+                Interlocked.Increment(ref started);
+                try
+                {
+                    await release.Task;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref running);
+                }
+            },
+        };
+        await using var host = await StreamHost.StartAsync(gateway, dispatcher, configure: o => o.MaxConcurrentEvents = 2);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await gateway.SendEventAsync("user_add_org", $$"""{"userId":["u{{i}}"]}"""));
+        }
+
+        await WaitUntilAsync(() => Volatile.Read(ref started) == 2);
+
+        release.SetResult();
+        foreach (var id in ids)
+        {
+            Assert.Equal("SUCCESS", (await gateway.WaitForAckAsync(id, "SUCCESS", Wait)).Status);
+        }
+
+        Assert.Equal(2, peak);
+        Assert.Equal(6, dispatcher.Runs.Count);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
