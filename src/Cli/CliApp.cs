@@ -15,6 +15,8 @@ internal static class CliApp
         InboxListCommand.Instance, InboxShowCommand.Instance, InboxRetryCommand.Instance, InboxPurgeCommand.Instance,
     ];
 
+    private static readonly CommandLineParser Parser = new(Commands);
+
     /// <summary>The text <c>dinggen --help</c> prints.</summary>
     public const string Usage = """
         dinggen: decrypt, encrypt and sign DingTalk (钉钉) callbacks by hand, and generate callback keys.
@@ -65,19 +67,25 @@ internal static class CliApp
             return io.UsageError($"no command given; expected {string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct())} (see 'dinggen --help')");
         }
 
-        if (ArgumentParser.IsHelp(args[0]))
+        if (CommandLineParser.IsHelp(args[0]))
         {
             io.WriteText(Usage);
             return ExitCodes.Success;
         }
 
-        var command = Find(args, out var words);
+        var command = Parser.Find(args, out var result);
         if (command is null)
         {
+            if (GroupHelp(args) is { } groupUsage)
+            {
+                io.WriteText(groupUsage);
+                return ExitCodes.Success;
+            }
+
             return io.UsageError(DescribeUnknown(args));
         }
 
-        var parsed = ArgumentParser.Parse(args, words, command.Options, command.Positionals);
+        var parsed = Parser.Check(args, command, result);
         if (parsed.HelpRequested)
         {
             io.WriteText(command.Usage);
@@ -113,21 +121,30 @@ internal static class CliApp
         }
     }
 
-    /// <summary>The command whose words start <paramref name="args"/>; <paramref name="words"/> is how many it took.</summary>
-    private static Command? Find(string[] args, out int words)
+    /// <summary>The help of a command group (<c>dinggen callback --help</c>): its subcommands and their usage lines; null when not asked.</summary>
+    private static string? GroupHelp(string[] args)
     {
-        foreach (var command in Commands)
+        if (args.Length < 2 || !args.Skip(1).Any(CommandLineParser.IsHelp))
         {
-            var name = command.Name.Split(' ');
-            if (name.Length <= args.Length && name.AsSpan().SequenceEqual(args.AsSpan(0, name.Length)))
-            {
-                words = name.Length;
-                return command;
-            }
+            return null;
         }
 
-        words = 0;
-        return null;
+        var members = Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).ToArray();
+        if (members.Length == 0)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.Append($"Usage: dinggen {args[0]} <{string.Join("|", members.Select(static c => c.Name.Split(' ')[1]))}> [options]\n\nCommands:\n");
+        foreach (var member in members)
+        {
+            var first = member.Usage.Split('\n', 2)[0].Trim();
+            text.Append("  ").Append(first.StartsWith("Usage: ", StringComparison.Ordinal) ? first["Usage: ".Length..] : first).Append('\n');
+        }
+
+        text.Append($"\nRun 'dinggen {args[0]} <command> --help' for a command's options.\n");
+        return text.ToString();
     }
 
     private static string DescribeUnknown(string[] args)
@@ -138,11 +155,11 @@ internal static class CliApp
             var subcommands = string.Join(", ", Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).Select(static c => c.Name.Split(' ')[1]));
             return args.Length == 1
                 ? $"'{args[0]}' needs a subcommand: {subcommands} (see 'dinggen --help')"
-                : $"unknown {args[0]} subcommand {ArgumentParser.Describe(args[1], 1)}; expected {subcommands} (see 'dinggen --help')";
+                : $"unknown {args[0]} subcommand {CommandLineParser.Describe(args[1], 1)}; expected {subcommands} (see 'dinggen --help')";
         }
 
         var what = args[0].StartsWith('-') ? "option" : "command";
         var names = string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct());
-        return $"unknown {what} {ArgumentParser.Describe(args[0], 0)}; expected {names} (see 'dinggen --help')";
+        return $"unknown {what} {CommandLineParser.Describe(args[0], 0)}; expected {names} (see 'dinggen --help')";
     }
 }
