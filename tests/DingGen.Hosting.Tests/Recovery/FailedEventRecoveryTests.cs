@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using DingGen.Tests.Shared;
 using DingGen.Testing;
-using Microsoft.Extensions.Time.Testing;
+using DingGen.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DingGen.Hosting.Tests.Recovery;
 
