@@ -39,4 +39,8 @@ internal static partial class DingOpenApiLog
     [LoggerMessage(EventId = 108, EventName = "PreflightSkipped", Level = LogLevel.Warning,
         Message = "DingTalk callback of app {AppKey}: the pre-flight check_url was skipped because {Setting} is not set; a host that refuses DingTalk's check is then only reported by DingTalk (71009/71012).")]
     public static partial void PreflightSkipped(ILogger logger, string? appKey, string setting);
+
+    [LoggerMessage(EventId = 109, EventName = "CallDeadlinePassed", Level = LogLevel.Error,
+        Message = "DingTalk API {Api} did not answer within the call's deadline of {DeadlineSeconds} s (OpenApi:CallTimeout), retries included; giving up.")]
+    public static partial void CallDeadlinePassed(ILogger logger, string api, double deadlineSeconds);
 }

@@ -474,7 +474,7 @@ public sealed class DingTalkClient
 
     private TimeoutException DeadlinePassed(string api, Exception inner)
     {
-        DingOpenApiLog.TransientFailureGaveUp(_logger, api, "deadline", 0);
+        DingOpenApiLog.CallDeadlinePassed(_logger, api, _options.CallTimeout.TotalSeconds);
         return new TimeoutException(
             string.Create(CultureInfo.InvariantCulture, $"DingTalk API {api} at {_options.BaseAddress} did not answer within {_options.CallTimeout.TotalSeconds:0.###} s (OpenApi:CallTimeout), retries included."),
             inner);
