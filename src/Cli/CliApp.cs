@@ -38,7 +38,8 @@ internal static class CliApp
           simulate  post an encrypted, signed event to a callback URL like DingTalk and check the reply
           callback  register, update, get or delete the app's callback; list failed deliveries
                     (credentials from options or DINGGEN_APP_KEY, DINGGEN_APP_SECRET, DINGGEN_TOKEN,
-                    DINGGEN_AES_KEY, DINGGEN_CORP_ID, DINGGEN_BASE_URL; an option wins)
+                    DINGGEN_AES_KEY, DINGGEN_CORP_ID, DINGGEN_BASE_URL, DINGGEN_TIMEOUT; an option wins;
+                    with --corp-id, register|update first check the host with DingTalk's check_url)
           inbox     list, show (decrypt), retry and purge the entries of a durable inbox database
 
         Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …'), a usage error ('error usage: …'), a DingTalk
