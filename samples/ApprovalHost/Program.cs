@@ -24,6 +24,11 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
     EnvironmentName = simulate ? Environments.Development : null,
 });
 
+if (Commands.IsCommand(args))
+{
+    Commands.Configure(builder.Configuration);
+}
+
 await using var fakeDingTalk = simulate ? await Simulation.StartFakeDingTalkAsync(builder.Configuration) : null;
 builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).AddDingTalkClient().AddFailedEventRecovery(); // DingGen:Stream:Enabled=true turns stream mode on
 builder.Services.AddDingEventHandlers();

@@ -15,6 +15,8 @@ internal static class CliApp
         InboxListCommand.Instance, InboxShowCommand.Instance, InboxRetryCommand.Instance, InboxPurgeCommand.Instance,
     ];
 
+    private static readonly CommandLineParser Parser = new(Commands);
+
     /// <summary>The text <c>dinggen --help</c> prints.</summary>
     public const string Usage = """
         dinggen: decrypt, encrypt and sign DingTalk (钉钉) callbacks by hand, and generate callback keys.
@@ -24,7 +26,7 @@ internal static class CliApp
           dinggen encrypt --token T --aes-key K --app-key A [--timestamp TS] [--nonce N] [--plaintext P]
           dinggen keygen
           dinggen simulate <url> <event-type> [--payload file.json] --token T --aes-key K --app-key A [--owner-key O] [--json]
-          dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--json]
+          dinggen callback register|update --url U --tags a,b,c --app-key A --app-secret S --token T --aes-key K [--corp-id C] [--json]
           dinggen callback get|delete|failed --app-key A --app-secret S [--base-url U] [--json]
           dinggen inbox list|show|retry|purge --db PATH ...
           dinggen <command> --help
@@ -36,11 +38,13 @@ internal static class CliApp
           simulate  post an encrypted, signed event to a callback URL like DingTalk and check the reply
           callback  register, update, get or delete the app's callback; list failed deliveries
                     (credentials from options or DINGGEN_APP_KEY, DINGGEN_APP_SECRET, DINGGEN_TOKEN,
-                    DINGGEN_AES_KEY, DINGGEN_BASE_URL; an option wins)
+                    DINGGEN_AES_KEY, DINGGEN_CORP_ID, DINGGEN_BASE_URL, DINGGEN_TIMEOUT; an option wins;
+                    with --corp-id, register|update first check the host with DingTalk's check_url)
           inbox     list, show (decrypt), retry and purge the entries of a durable inbox database
 
         Exit codes: 0 success; 2 a crypto failure ('error 900xxx: …'), a usage error ('error usage: …'), a DingTalk
-        error ('error <errcode>: <errmsg> — <hint>') or a network failure ('error network: …'); 3 simulate's reply
+        error ('error <errcode>: <errmsg> — <hint>'), a refused pre-flight check ('error check_url: …'), a network failure
+        ('error network: …') or no answer within 30 s ('error timeout: …'); 3 simulate's reply
         was not the encrypted success; 1 standard input or output failed ('error io: …').
 
         """;
@@ -64,19 +68,25 @@ internal static class CliApp
             return io.UsageError($"no command given; expected {string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct())} (see 'dinggen --help')");
         }
 
-        if (ArgumentParser.IsHelp(args[0]))
+        if (CommandLineParser.IsHelp(args[0]))
         {
             io.WriteText(Usage);
             return ExitCodes.Success;
         }
 
-        var command = Find(args, out var words);
+        var command = Parser.Find(args, out var result);
         if (command is null)
         {
+            if (GroupHelp(args) is { } groupUsage)
+            {
+                io.WriteText(groupUsage);
+                return ExitCodes.Success;
+            }
+
             return io.UsageError(DescribeUnknown(args));
         }
 
-        var parsed = ArgumentParser.Parse(args, words, command.Options, command.Positionals);
+        var parsed = Parser.Check(args, command, result);
         if (parsed.HelpRequested)
         {
             io.WriteText(command.Usage);
@@ -101,23 +111,41 @@ internal static class CliApp
             stderr.WriteLine($"error io: {e.Message}");
             return ExitCodes.IOFailure;
         }
+        catch (OperationCanceledException) when (io.CancellationToken.IsCancellationRequested)
+        {
+            return io.Error("cancelled", "stopped by Ctrl+C");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever else went wrong, a user sees one line, never a stack trace.
+            return io.Error("unexpected", $"{e.GetType().Name}: {e.Message}");
+        }
     }
 
-    /// <summary>The command whose words start <paramref name="args"/>; <paramref name="words"/> is how many it took.</summary>
-    private static Command? Find(string[] args, out int words)
+    /// <summary>The help of a command group (<c>dinggen callback --help</c>): its subcommands and their usage lines; null when not asked.</summary>
+    private static string? GroupHelp(string[] args)
     {
-        foreach (var command in Commands)
+        if (args.Length < 2 || !args.Skip(1).Any(CommandLineParser.IsHelp))
         {
-            var name = command.Name.Split(' ');
-            if (name.Length <= args.Length && name.AsSpan().SequenceEqual(args.AsSpan(0, name.Length)))
-            {
-                words = name.Length;
-                return command;
-            }
+            return null;
         }
 
-        words = 0;
-        return null;
+        var members = Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).ToArray();
+        if (members.Length == 0)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.Append($"Usage: dinggen {args[0]} <{string.Join("|", members.Select(static c => c.Name.Split(' ')[1]))}> [options]\n\nCommands:\n");
+        foreach (var member in members)
+        {
+            var first = member.Usage.Split('\n', 2)[0].Trim();
+            text.Append("  ").Append(first.StartsWith("Usage: ", StringComparison.Ordinal) ? first["Usage: ".Length..] : first).Append('\n');
+        }
+
+        text.Append($"\nRun 'dinggen {args[0]} <command> --help' for a command's options.\n");
+        return text.ToString();
     }
 
     private static string DescribeUnknown(string[] args)
@@ -128,11 +156,11 @@ internal static class CliApp
             var subcommands = string.Join(", ", Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).Select(static c => c.Name.Split(' ')[1]));
             return args.Length == 1
                 ? $"'{args[0]}' needs a subcommand: {subcommands} (see 'dinggen --help')"
-                : $"unknown {args[0]} subcommand {ArgumentParser.Describe(args[1], 1)}; expected {subcommands} (see 'dinggen --help')";
+                : $"unknown {args[0]} subcommand {CommandLineParser.Describe(args[1], 1)}; expected {subcommands} (see 'dinggen --help')";
         }
 
         var what = args[0].StartsWith('-') ? "option" : "command";
         var names = string.Join(", ", Commands.Select(static c => c.Name.Split(' ')[0]).Distinct());
-        return $"unknown {what} {ArgumentParser.Describe(args[0], 0)}; expected {names} (see 'dinggen --help')";
+        return $"unknown {what} {CommandLineParser.Describe(args[0], 0)}; expected {names} (see 'dinggen --help')";
     }
 }

@@ -13,7 +13,10 @@ public enum DingRecoveryOutcome
     /// <summary>No module handles the event type; not recorded (a handler added later will get it).</summary>
     NotHandled = 1,
 
-    /// <summary>At least one handler failed (see <see cref="DingRecoveryEntry.FailedHandlers"/>); not recorded, so the next recovery retries it.</summary>
+    /// <summary>
+    /// At least one handler failed (see <see cref="DingRecoveryEntry.FailedHandlers"/>). The entry stays in the
+    /// <see cref="IDingRecoveryStore"/> and a later recovery retries it once its backoff has passed, whether or not DingTalk lists it again.
+    /// </summary>
     Failed = 2,
 
     /// <summary>An earlier recovery handled this entry (same tag, event time and data); no handler ran.</summary>
@@ -30,6 +33,15 @@ public enum DingRecoveryOutcome
 
     /// <summary>The durable inbox is on and already holds this event (DingTalk delivered it after all, or a recovery stored it); not stored again.</summary>
     AlreadyInInbox = 6,
+
+    /// <summary>
+    /// The handlers failed <see cref="DingFailedEventRecovery.MaxAttempts"/> times: the entry is kept in the store as a dead letter, no longer
+    /// retried on its own; <see cref="DingFailedEventRecovery.GetDeadLettersAsync"/> lists it and <see cref="DingFailedEventRecovery.RetryDeadLetterAsync"/> retries it.
+    /// </summary>
+    DeadLettered = 7,
+
+    /// <summary>The entry failed before and waits in the store for its next attempt (backoff); no handler ran this time.</summary>
+    Deferred = 8,
 }
 
 /// <summary>The recovery of one failed-list entry.</summary>
@@ -58,8 +70,8 @@ public sealed record DingRecoveryReport(IReadOnlyList<DingRecoveryEntry> Entries
         return count;
     }
 
-    /// <summary>Whether no entry failed (handled, skipped, not handled and invalid entries are all final).</summary>
-    public bool Succeeded => Count(DingRecoveryOutcome.Failed) == 0;
+    /// <summary>Whether no entry failed, waits for a retry or is dead-lettered (handled, skipped, not handled and invalid entries are all final).</summary>
+    public bool Succeeded => Count(DingRecoveryOutcome.Failed) == 0 && Count(DingRecoveryOutcome.DeadLettered) == 0 && Count(DingRecoveryOutcome.Deferred) == 0;
 }
 
 /// <summary>
@@ -69,9 +81,13 @@ public sealed record DingRecoveryReport(IReadOnlyList<DingRecoveryEntry> Entries
 /// <see cref="DingEventContext.Channel"/> = <see cref="DingDeliveryChannel.Recovery"/>.
 /// </summary>
 /// <remarks>
-/// Safe to run twice: handled entries are recorded in an <see cref="IDingRecoveryStore"/> (tag, event time, SHA-256 of the data)
-/// and skipped afterwards. Entries that failed or that no module handles are not recorded, so a later run tries them again.
-/// DingTalk may list an entry on several pages or calls; within one run each entry is recovered once.
+/// <para>Never loses a fetched entry: DingTalk does not say whether reading the failed list consumes it, so every entry is stored
+/// durably before its handlers run — in the durable inbox when it is on, otherwise in the <see cref="IDingRecoveryStore"/>. An
+/// entry whose handlers fail stays stored and is retried by later recoveries with backoff (<see cref="RetryInitialDelay"/> doubling
+/// up to <see cref="RetryMaxDelay"/>, with jitter) until handled, and dead-lettered after <see cref="MaxAttempts"/> attempts.</para>
+/// <para>Safe to run twice: handled entries are recorded in the store (tag, event time, SHA-256 of the data) and skipped
+/// afterwards. Entries that no module handles are not recorded. DingTalk may list an entry on several pages or calls; within one
+/// run each entry is recovered once.</para>
 /// Register with <see cref="DingFailedEventRecoveryServiceCollectionExtensions.AddFailedEventRecovery"/>.
 /// </remarks>
 public sealed partial class DingFailedEventRecovery
@@ -106,6 +122,15 @@ public sealed partial class DingFailedEventRecovery
     /// <summary>The most pages of the failed list one recovery reads; default <see cref="DefaultMaxPages"/>.</summary>
     public int MaxPages { get; init; } = DefaultMaxPages;
 
+    /// <summary>How many times an entry's handlers may fail before it is dead-lettered; default <see cref="DingFailedEventRecoveryOptions.DefaultMaxAttempts"/>.</summary>
+    public int MaxAttempts { get; init; } = DingFailedEventRecoveryOptions.DefaultMaxAttempts;
+
+    /// <summary>The wait after an entry's first failure before a recovery retries it; doubles per failure up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryInitialDelay { get; init; } = DingFailedEventRecoveryOptions.DefaultRetryInitialDelay;
+
+    /// <summary>The longest wait between two attempts of an entry.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = DingFailedEventRecoveryOptions.DefaultRetryMaxDelay;
+
     /// <summary>
     /// The durable inbox, when the host turned it on: recovered events then go through it (deduplicated against the deliveries it
     /// already holds, retried by its worker) instead of being dispatched here.
@@ -123,6 +148,22 @@ public sealed partial class DingFailedEventRecovery
     {
         var entries = new List<DingRecoveryEntry>();
         var seen = new HashSet<DingRecoveryKey>();
+
+        // First the entries earlier runs stored and did not finish, whose backoff has passed: DingTalk may never list them again.
+        var now = _timeProvider.GetUtcNow();
+        foreach (var stored in await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.State != DingRecoveryEntryState.Pending || !seen.Add(stored.Key))
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            entries.Add(stored.NextAttemptAt <= now
+                ? await AttemptAsync(stored, cancellationToken).ConfigureAwait(false)
+                : Log(new DingRecoveryEntry(stored.Entry.Tag, stored.Entry.EventTime, stored.Key.ToEventId(), DingRecoveryOutcome.Deferred, [], stored.LastError)));
+        }
+
         var pages = 0;
         while (pages < MaxPages)
         {
@@ -159,6 +200,33 @@ public sealed partial class DingFailedEventRecovery
         return RecoverOneAsync(entry, DingRecoveryKey.For(entry), cancellationToken);
     }
 
+    /// <summary>The entries whose handlers failed <see cref="MaxAttempts"/> times, kept in the store and no longer retried on their own.</summary>
+    public async Task<IReadOnlyList<DingRecoveryPendingEntry>> GetDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await _store.ListPendingAsync(cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(static e => e.State == DingRecoveryEntryState.DeadLettered)];
+    }
+
+    /// <summary>
+    /// Retries a dead-lettered entry now, by hand: its attempt count starts again, so if it fails it is retried by later recoveries
+    /// with backoff before it is dead-lettered again.
+    /// </summary>
+    /// <param name="key">The entry's key, from <see cref="GetDeadLettersAsync"/>.</param>
+    /// <param name="cancellationToken">Passed to the handlers.</param>
+    /// <returns>What happened, or <see langword="null"/> when the store holds no dead letter with that key.</returns>
+    public async Task<DingRecoveryEntry?> RetryDeadLetterAsync(DingRecoveryKey key, CancellationToken cancellationToken = default)
+    {
+        var stored = await _store.GetPendingAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is null || stored.State != DingRecoveryEntryState.DeadLettered)
+        {
+            return null;
+        }
+
+        var revived = stored with { Attempts = 0, State = DingRecoveryEntryState.Pending, NextAttemptAt = _timeProvider.GetUtcNow() };
+        await _store.SavePendingAsync(revived, cancellationToken).ConfigureAwait(false);
+        return await AttemptAsync(revived, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<DingRecoveryEntry> RecoverOneAsync(DingFailedEvent entry, DingRecoveryKey key, CancellationToken cancellationToken)
     {
         var derivedId = key.ToEventId();
@@ -167,8 +235,43 @@ public sealed partial class DingFailedEventRecovery
             return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, derivedId, DingRecoveryOutcome.SkippedAlreadyRecovered, [], null));
         }
 
+        if (await _store.GetPendingAsync(key, cancellationToken).ConfigureAwait(false) is { } known)
+        {
+            // Stored by an earlier run and not yet due (due ones ran first): DingTalk listed it again; its backoff stands.
+            var outcome = known.State == DingRecoveryEntryState.DeadLettered ? DingRecoveryOutcome.DeadLettered : DingRecoveryOutcome.Deferred;
+            return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, derivedId, outcome, [], known.LastError));
+        }
+
+        if (!DingFailedEventAdapter.TryAdapt(entry, out _, out var error))
+        {
+            return Log(new DingRecoveryEntry(entry.Tag ?? string.Empty, entry.EventTime, derivedId, DingRecoveryOutcome.InvalidEntry, [], error));
+        }
+
+        var pending = new DingRecoveryPendingEntry(key, entry, 0, _timeProvider.GetUtcNow(), DingRecoveryEntryState.Pending, null);
+        if (!WillUseInbox(entry))
+        {
+            // Stored before any handler runs: if this process dies or the handlers fail, the next recovery still has it.
+            await _store.SavePendingAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AttemptAsync(pending, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool WillUseInbox(DingFailedEvent entry)
+    {
+        var eventType = _pipeline.Router.TryMatchEventType(System.Text.Encoding.UTF8.GetBytes(entry.Tag), out var interned) ? interned : entry.Tag;
+        return Inbox is { } inbox && inbox.ShouldStore(AppName ?? DingGenServiceCollectionExtensions.DefaultAppName, eventType);
+    }
+
+    /// <summary>Runs (or hands to the inbox) one stored entry and records the result: handled, rescheduled with backoff, or dead-lettered.</summary>
+    private async Task<DingRecoveryEntry> AttemptAsync(DingRecoveryPendingEntry pending, CancellationToken cancellationToken)
+    {
+        var entry = pending.Entry;
+        var key = pending.Key;
+        var derivedId = key.ToEventId();
         if (!DingFailedEventAdapter.TryAdapt(entry, out var adapted, out var error))
         {
+            await _store.RemovePendingAsync(key, cancellationToken).ConfigureAwait(false);
             return Log(new DingRecoveryEntry(entry.Tag ?? string.Empty, entry.EventTime, derivedId, DingRecoveryOutcome.InvalidEntry, [], error));
         }
 
@@ -185,6 +288,7 @@ public sealed partial class DingFailedEventRecovery
         var appName = AppName ?? DingGenServiceCollectionExtensions.DefaultAppName;
         if (Inbox is { } inbox && inbox.ShouldStore(appName, eventType))
         {
+            // The inbox is durable and retries on its own, with its own dead-letter state.
             var stored = await inbox.EnqueueRecoveredEventAsync(appName, eventType, eventId, corpId, adapted.Payload, cancellationToken).ConfigureAwait(false);
             await _store.AddAsync(key, cancellationToken).ConfigureAwait(false);
             var outcome = stored == DingInboxAddResult.Added ? DingRecoveryOutcome.Enqueued : DingRecoveryOutcome.AlreadyInInbox;
@@ -194,10 +298,11 @@ public sealed partial class DingFailedEventRecovery
         var delivery = new DingDelivery(eventType, adapted.Payload)
         {
             Channel = DingDeliveryChannel.Recovery,
-            AppName = AppName ?? DingGenServiceCollectionExtensions.DefaultAppName,
+            AppName = appName,
             EventId = eventId,
             CorpId = corpId,
             ReceivedAt = _timeProvider.GetUtcNow(),
+            Attempt = pending.Attempts + 1,
         };
         var result = await _pipeline.DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -214,8 +319,16 @@ public sealed partial class DingFailedEventRecovery
                 }
 
                 var first = result.Failures.Count > 0 ? result.Failures[0].Exception.Message : null;
-                return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, DingRecoveryOutcome.Failed, names, first));
+                var attempts = pending.Attempts + 1;
+                var dead = attempts >= MaxAttempts;
+                var next = _timeProvider.GetUtcNow() + (dead ? TimeSpan.Zero : DingBackoff.Delay(attempts, RetryInitialDelay, RetryMaxDelay, Random.Shared.NextDouble()));
+                var lastError = names.Count > 0 ? $"{names[0]}: {first}" : first;
+                await _store.SavePendingAsync(
+                    pending with { Attempts = attempts, NextAttemptAt = next, State = dead ? DingRecoveryEntryState.DeadLettered : DingRecoveryEntryState.Pending, LastError = lastError },
+                    cancellationToken).ConfigureAwait(false);
+                return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, dead ? DingRecoveryOutcome.DeadLettered : DingRecoveryOutcome.Failed, names, first));
             default:
+                await _store.RemovePendingAsync(key, cancellationToken).ConfigureAwait(false);
                 return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, DingRecoveryOutcome.NotHandled, [], null));
         }
     }

@@ -18,8 +18,26 @@ public sealed class DingFailedEventRecoveryOptions
     /// </summary>
     public string StorePath { get; set; } = DefaultStorePath;
 
+    /// <summary>The default <see cref="MaxAttempts"/>: 8.</summary>
+    public const int DefaultMaxAttempts = 8;
+
+    /// <summary>The default <see cref="RetryInitialDelay"/>: one minute.</summary>
+    public static readonly TimeSpan DefaultRetryInitialDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>The default <see cref="RetryMaxDelay"/>: six hours.</summary>
+    public static readonly TimeSpan DefaultRetryMaxDelay = TimeSpan.FromHours(6);
+
     /// <summary>The most pages of the failed list one recovery reads (1–1000); default <see cref="DingFailedEventRecovery.DefaultMaxPages"/>.</summary>
     public int MaxPages { get; set; } = DingFailedEventRecovery.DefaultMaxPages;
+
+    /// <summary>How many times an entry's handlers may fail (1–100) before it is dead-lettered; default <see cref="DefaultMaxAttempts"/>.</summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+
+    /// <summary>The wait after an entry's first failure before a recovery retries it; doubles per failure (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryInitialDelay { get; set; } = DefaultRetryInitialDelay;
+
+    /// <summary>The longest wait between two attempts of an entry.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = DefaultRetryMaxDelay;
 }
 
 /// <summary>Registration of <see cref="DingFailedEventRecovery"/>.</summary>
@@ -59,6 +77,8 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
         options
             .Validate(static o => !string.IsNullOrWhiteSpace(o.StorePath), $"{prefix}Recovery:StorePath must not be empty: set it to the file recovered failed events are recorded in (default {DingFailedEventRecoveryOptions.DefaultStorePath}).")
             .Validate(static o => o.MaxPages is >= 1 and <= 1000, $"{prefix}Recovery:MaxPages must be between 1 and 1000.")
+            .Validate(static o => o.MaxAttempts is >= 1 and <= 100, $"{prefix}Recovery:MaxAttempts must be between 1 and 100.")
+            .Validate(static o => o.RetryInitialDelay >= TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, $"{prefix}Recovery:RetryInitialDelay must not be negative and Recovery:RetryMaxDelay must not be below it.")
             .ValidateOnStart();
 
         services.TryAddKeyedSingleton<IDingRecoveryStore>(name, (sp, _) =>
@@ -67,7 +87,7 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
         {
             var settings = Settings(sp, name);
             return new DingFailedEventRecovery(
-                sp.GetRequiredService<DingTalkClientFactory>().Get(name),
+                sp.GetRequiredKeyedService<DingTalkClient>(name),
                 sp.GetRequiredService<DingDeliveryPipeline>(),
                 sp.GetRequiredKeyedService<IDingRecoveryStore>(name),
                 sp.GetService<TimeProvider>(),
@@ -75,6 +95,9 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
             {
                 Inbox = sp.GetService<DingInboxWriter>(),
                 MaxPages = settings.MaxPages,
+                MaxAttempts = settings.MaxAttempts,
+                RetryInitialDelay = settings.RetryInitialDelay,
+                RetryMaxDelay = settings.RetryMaxDelay,
                 AppName = name.Length == 0 ? null : name,
             };
         });

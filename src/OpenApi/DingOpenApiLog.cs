@@ -35,4 +35,12 @@ internal static partial class DingOpenApiLog
     [LoggerMessage(EventId = 107, EventName = "CallbackSynced", Level = LogLevel.Information,
         Message = "DingTalk callback of app {AppKey} {Action}: url {Url}, {TagCount} tags (+{Added} -{Removed}).")]
     public static partial void CallbackSynced(ILogger logger, string? appKey, string action, string url, int tagCount, int added, int removed);
+
+    [LoggerMessage(EventId = 108, EventName = "PreflightSkipped", Level = LogLevel.Warning,
+        Message = "DingTalk callback of app {AppKey}: the pre-flight check_url was skipped because {Setting} is not set; a host that refuses DingTalk's check is then only reported by DingTalk (71009/71012).")]
+    public static partial void PreflightSkipped(ILogger logger, string? appKey, string setting);
+
+    [LoggerMessage(EventId = 109, EventName = "CallDeadlinePassed", Level = LogLevel.Error,
+        Message = "DingTalk API {Api} did not answer within the call's deadline of {DeadlineSeconds} s (OpenApi:CallTimeout), retries included; giving up.")]
+    public static partial void CallDeadlinePassed(ILogger logger, string api, double deadlineSeconds);
 }

@@ -3,8 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 
 namespace DingGen;
 
@@ -15,10 +18,14 @@ namespace DingGen;
 /// <remarks>
 /// <para>The access token is fetched with the app's AppKey/AppSecret, cached until <see cref="DingTalkClientOptions.TokenRefreshMargin"/>
 /// before it expires, fetched by one caller at a time however many wait, and refreshed once (with the call retried once) when
-/// DingTalk answers 40001, 40014 or 42001.</para>
-/// <para>Transient HTTP failures (connection refused or reset, timeouts, HTTP 5xx and 429) are retried with exponential backoff
-/// and jitter, timed by the <see cref="TimeProvider"/>; DingTalk errors (<c>errcode</c> ≠ 0) throw
-/// <see cref="DingTalkApiException"/> and are not retried. Thread-safe: share one instance per app (DI does).</para>
+/// DingTalk answers 40001, 40014, 42001, or 88 with <c>sub_code</c> 40014 (the topapi form).</para>
+/// <para>Transient failures are retried by a Polly retry strategy (Microsoft.Extensions.Http.Resilience) with the one DingGen
+/// backoff formula, timed by the <see cref="TimeProvider"/>: DingTalk's errcode -1 (system busy), HTTP 429 and 503 for every call;
+/// HTTP 5xx, 408, timeouts and connection failures only for idempotent calls (GET), since a POST such as
+/// <c>register_call_back</c> may have been carried out before the connection dropped. Each call has one overall deadline,
+/// <see cref="DingTalkClientOptions.CallTimeout"/>, covering the token, every attempt and every wait; when it passes the call
+/// throws <see cref="TimeoutException"/>. Other DingTalk errors (<c>errcode</c> ≠ 0) throw <see cref="DingTalkApiException"/>
+/// and are not retried. Thread-safe: share one instance per app (DI does).</para>
 /// </remarks>
 public sealed class DingTalkClient
 {
@@ -50,6 +57,8 @@ public sealed class DingTalkClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _settingPrefix;
+    private readonly ResiliencePipeline<HttpResponseMessage> _idempotentRetries;
+    private readonly ResiliencePipeline<HttpResponseMessage> _unsafeRetries;
     private readonly Lock _tokenLock = new();
     private string? _token;
     private DateTimeOffset _tokenRefreshAt;
@@ -88,10 +97,14 @@ public sealed class DingTalkClient
             MaxTransientRetries = options.MaxTransientRetries,
             RetryBaseDelay = options.RetryBaseDelay,
             TokenRefreshMargin = options.TokenRefreshMargin,
+            CallTimeout = options.CallTimeout,
+            CorpId = options.CorpId,
         };
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _settingPrefix = settingPrefix;
+        _idempotentRetries = BuildRetries(idempotent: true);
+        _unsafeRetries = BuildRetries(idempotent: false);
     }
 
     /// <summary>The app key the client calls DingTalk for.</summary>
@@ -207,8 +220,15 @@ public sealed class DingTalkClient
     /// <param name="tags">The event tags handled, e.g. the union of every module's <c>DingEventTags.All</c>; <c>check_*</c> tags are ignored.</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>What was done and the difference with the previous registration.</returns>
+    /// <remarks>
+    /// Before DingTalk is asked to register or update, the client plays DingTalk's <c>check_url</c> against <paramref name="url"/>
+    /// itself (<see cref="CheckCallbackUrlAsync"/>) with the Token, the AesKey and <see cref="DingTalkClientOptions.CorpId"/> as owner
+    /// key, and throws <see cref="DingCallbackUrlCheckException"/> naming the cause when the host refuses it. Without a CorpId the
+    /// check is skipped (logged as a warning).
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The options have no <c>Token</c> or <c>AesKey</c>.</exception>
     /// <exception cref="ArgumentException"><paramref name="tags"/> holds no tag besides <c>check_*</c> ones.</exception>
+    /// <exception cref="DingCallbackUrlCheckException">The host at <paramref name="url"/> refused the pre-flight <c>check_url</c>; DingTalk was not asked.</exception>
     public async Task<DingCallbackSyncResult> SyncCallbackAsync(string url, IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
@@ -236,6 +256,7 @@ public sealed class DingTalkClient
         var current = await GetCallbackAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
+            await PreflightAsync(wanted, cancellationToken).ConfigureAwait(false);
             await RegisterCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
             DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "registered", url, desired.Count, desired.Count, 0);
             return new DingCallbackSyncResult(DingCallbackSyncAction.Registered, wanted.Tags, [], UrlChanged: true, PreviousUrl: null) { KeysChanged = true };
@@ -253,9 +274,50 @@ public sealed class DingTalkClient
             return new DingCallbackSyncResult(DingCallbackSyncAction.Unchanged, [], [], UrlChanged: false, current.Url);
         }
 
+        await PreflightAsync(wanted, cancellationToken).ConfigureAwait(false);
         await UpdateCallbackAsync(wanted, cancellationToken).ConfigureAwait(false);
         DingOpenApiLog.CallbackSynced(_logger, _options.AppKey, "updated", url, desired.Count, added.Length, removed.Length);
         return new DingCallbackSyncResult(DingCallbackSyncAction.Updated, added, removed, urlChanged, current.Url) { KeysChanged = keysChanged };
+    }
+
+    /// <summary>
+    /// The pre-flight check: plays DingTalk's <c>check_url</c> handshake against <paramref name="url"/> — a POST encrypted and signed
+    /// with <paramref name="token"/> and <paramref name="aesKey"/> and <paramref name="corpId"/> as owner key, as DingTalk sends it for
+    /// callbacks registered through the API — and judges the reply: accepted, or why the host refused (its OwnerKey is not the
+    /// CorpId, its Token or AesKey differ, nothing serves that path, or it is not reachable from here). Nothing is sent to DingTalk.
+    /// </summary>
+    /// <param name="url">The callback URL.</param>
+    /// <param name="token">The callback Token being registered.</param>
+    /// <param name="aesKey">The callback AesKey being registered.</param>
+    /// <param name="corpId">The enterprise's CorpId (<c>ding…</c>).</param>
+    /// <param name="cancellationToken">Cancels the check; it also ends after <see cref="DingTalkClientOptions.CallTimeout"/>.</param>
+    public Task<DingCallbackUrlCheckResult> CheckCallbackUrlAsync(string url, string token, string aesKey, string corpId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(aesKey);
+        ArgumentException.ThrowIfNullOrEmpty(corpId);
+        if (!DingCallbackCrypto.IsValidAesKey(aesKey))
+        {
+            throw new ArgumentException("The AesKey must be 43 Base64 characters (A–Z, a–z, 0–9, +, /).", nameof(aesKey));
+        }
+
+        return DingCallbackUrlCheck.RunAsync(_httpClient(), url, token, aesKey, corpId, _timeProvider, _options.CallTimeout, cancellationToken);
+    }
+
+    private async Task PreflightAsync(DingCallbackRegistration wanted, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(_options.CorpId))
+        {
+            DingOpenApiLog.PreflightSkipped(_logger, _options.AppKey, _settingPrefix + "OpenApi:CorpId");
+            return;
+        }
+
+        var result = await CheckCallbackUrlAsync(wanted.Url, wanted.Token, wanted.AesKey, _options.CorpId, cancellationToken).ConfigureAwait(false);
+        if (!result.Accepted)
+        {
+            throw new DingCallbackUrlCheckException(result);
+        }
     }
 
     /// <summary>Checks everything a client needs: credentials, then <see cref="ValidateSettings"/>. Names the setting, never its value.</summary>
@@ -297,6 +359,11 @@ public sealed class DingTalkClient
             return $"{settingPrefix}OpenApi:TokenRefreshMargin must not be negative.";
         }
 
+        if (options.CallTimeout != Timeout.InfiniteTimeSpan && (options.CallTimeout <= TimeSpan.Zero || options.CallTimeout > TimeSpan.FromHours(1)))
+        {
+            return $"{settingPrefix}OpenApi:CallTimeout must be between 00:00:00.001 and 01:00:00 (default 00:00:30), or -00:00:00.001 for none.";
+        }
+
         return null;
     }
 
@@ -335,8 +402,21 @@ public sealed class DingTalkClient
     private async Task<string> FetchTokenAsync()
     {
         var uri = BuildUri(GetTokenPath, "appkey=" + Uri.EscapeDataString(_options.AppKey!) + "&appsecret=" + Uri.EscapeDataString(_options.AppSecret!));
-        using var document = await SendWithRetriesAsync(HttpMethod.Get, uri, GetTokenPath, content: null, CancellationToken.None).ConfigureAwait(false);
-        var (errorCode, errorMessage) = ReadError(document.RootElement, GetTokenPath);
+
+        // The shared fetch has its own deadline: no caller's cancellation stops it, but it never runs for ever.
+        using var deadline = new CancellationTokenSource(_options.CallTimeout, _timeProvider);
+        JsonDocument document;
+        try
+        {
+            document = await SendWithRetriesAsync(HttpMethod.Get, uri, GetTokenPath, content: null, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
+        {
+            throw DeadlinePassed(GetTokenPath, ex);
+        }
+
+        using var _ = document;
+        var (errorCode, errorMessage, _, _) = ReadError(document.RootElement, GetTokenPath);
         if (errorCode != 0)
         {
             DingOpenApiLog.ApiCallFailed(_logger, GetTokenPath, _options.AppKey, errorCode, errorMessage);
@@ -379,6 +459,29 @@ public sealed class DingTalkClient
     /// </summary>
     private async Task<JsonDocument?> CallAsync(HttpMethod method, string api, byte[]? content, int? acceptedErrorCode, CancellationToken cancellationToken)
     {
+        // One deadline for the whole call: token, attempts and backoff waits.
+        using var deadline = new CancellationTokenSource(_options.CallTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await CallCoreAsync(method, api, content, acceptedErrorCode, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw DeadlinePassed(api, ex);
+        }
+    }
+
+    private TimeoutException DeadlinePassed(string api, Exception inner)
+    {
+        DingOpenApiLog.CallDeadlinePassed(_logger, api, _options.CallTimeout.TotalSeconds);
+        return new TimeoutException(
+            string.Create(CultureInfo.InvariantCulture, $"DingTalk API {api} at {_options.BaseAddress} did not answer within {_options.CallTimeout.TotalSeconds:0.###} s (OpenApi:CallTimeout), retries included."),
+            inner);
+    }
+
+    private async Task<JsonDocument?> CallCoreAsync(HttpMethod method, string api, byte[]? content, int? acceptedErrorCode, CancellationToken cancellationToken)
+    {
         var started = _timeProvider.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
@@ -387,9 +490,11 @@ public sealed class DingTalkClient
             var document = await SendWithRetriesAsync(method, uri, api, content, cancellationToken).ConfigureAwait(false);
             int errorCode;
             string errorMessage;
+            string? subCode;
+            string? subMessage;
             try
             {
-                (errorCode, errorMessage) = ReadError(document.RootElement, api);
+                (errorCode, errorMessage, subCode, subMessage) = ReadError(document.RootElement, api);
             }
             catch
             {
@@ -404,7 +509,7 @@ public sealed class DingTalkClient
             }
 
             document.Dispose();
-            if (DingTalkApiException.IsAccessTokenErrorCode(errorCode) && attempt == 0)
+            if (DingTalkApiException.IsAccessTokenErrorCode(errorCode, subCode) && attempt == 0)
             {
                 DingOpenApiLog.AccessTokenRejected(_logger, api, _options.AppKey, errorCode);
                 InvalidateToken(token);
@@ -417,7 +522,14 @@ public sealed class DingTalkClient
             }
 
             DingOpenApiLog.ApiCallFailed(_logger, api, _options.AppKey, errorCode, errorMessage);
-            throw new DingTalkApiException(errorCode, errorMessage, api);
+            var hint = errorCode == DingTalkApiException.TopApiSubCodeErrorCode && subCode is not null
+                ? DingTalkApiException.GetHint(int.TryParse(subCode, NumberStyles.Integer, CultureInfo.InvariantCulture, out var sub) ? sub : errorCode, subMessage ?? errorMessage)
+                : DingTalkApiException.GetHint(errorCode, errorMessage);
+            throw new DingTalkApiException(errorCode, subMessage is null ? errorMessage : errorMessage + " (" + subCode + ": " + subMessage + ")", api, hint)
+            {
+                SubCode = subCode,
+                SubMessage = subMessage,
+            };
         }
     }
 
@@ -429,7 +541,7 @@ public sealed class DingTalkClient
         return builder.Uri;
     }
 
-    private static (int ErrorCode, string ErrorMessage) ReadError(JsonElement root, string api)
+    private static (int ErrorCode, string ErrorMessage, string? SubCode, string? SubMessage) ReadError(JsonElement root, string api)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -451,81 +563,196 @@ public sealed class DingTalkClient
         }
 
         var errorMessage = root.TryGetProperty("errmsg", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() ?? string.Empty : string.Empty;
-        return (errorCode, errorMessage);
+        string? subCode = null;
+        if (root.TryGetProperty("sub_code", out var sub))
+        {
+            subCode = sub.ValueKind switch
+            {
+                JsonValueKind.String => sub.GetString(),
+                JsonValueKind.Number => sub.GetRawText(),
+                _ => null,
+            };
+        }
+
+        var subMessage = root.TryGetProperty("sub_msg", out var subMsg) && subMsg.ValueKind == JsonValueKind.String ? subMsg.GetString() : null;
+        return (errorCode, errorMessage, string.IsNullOrEmpty(subCode) ? null : subCode, string.IsNullOrEmpty(subMessage) ? null : subMessage);
     }
 
-    /// <summary>Sends one request, retrying transient failures with backoff; returns the parsed JSON body of a 2xx answer.</summary>
+    /// <summary>
+    /// Sends one request through the retry strategy (transient failures retried with backoff, see the class remarks); returns the
+    /// parsed JSON body of the answer.
+    /// </summary>
     private async Task<JsonDocument> SendWithRetriesAsync(HttpMethod method, Uri uri, string api, byte[]? content, CancellationToken cancellationToken)
     {
-        var maxRetries = _options.MaxTransientRetries;
-        for (var attempt = 0; ; attempt++)
+        var pipeline = method == HttpMethod.Get ? _idempotentRetries : _unsafeRetries;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ApiKey, api);
+        HttpResponseMessage response;
+        try
         {
-            string failure;
-            Exception? failureException;
+            response = await pipeline.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    using var request = new HttpRequestMessage(state.Method, state.Uri);
+                    if (state.Content is not null)
+                    {
+                        request.Content = new ByteArrayContent(state.Content);
+                        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                    }
+
+                    return await state.Client._httpClient().SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Client: this, Method: method, Uri: uri, Content: content)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransientException(ex, cancellationToken))
+        {
+            DingOpenApiLog.TransientFailureGaveUp(_logger, api, Describe(ex), context.Properties.GetValue(AttemptsKey, 0) + 1);
+            if (ex is HttpRequestException)
+            {
+                throw;
+            }
+
+            throw new TimeoutException($"DingTalk API {api} did not answer in time.", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        using (response)
+        {
+            if (IsTransientStatus(response.StatusCode))
+            {
+                throw new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode && !LooksLikeJsonObject(bytes))
+            {
+                throw new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            }
+
             try
             {
-                using var request = new HttpRequestMessage(method, uri);
-                if (content is not null)
-                {
-                    request.Content = new ByteArrayContent(content);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                }
-
-                using var response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-                if (IsTransientStatus(response.StatusCode))
-                {
-                    failure = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
-                    failureException = new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
-                }
-                else
-                {
-                    var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-                    if (!response.IsSuccessStatusCode && !LooksLikeJsonObject(bytes))
-                    {
-                        throw new HttpRequestException($"DingTalk API {api} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
-                    }
-
-                    try
-                    {
-                        return JsonDocument.Parse(bytes);
-                    }
-                    catch (JsonException)
-                    {
-                        throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} with a body that is not JSON"), api);
-                    }
-                }
+                return JsonDocument.Parse(bytes);
             }
-            catch (HttpRequestException ex) when (ex.StatusCode is null)
+            catch (JsonException)
             {
-                // No status: the connection failed (refused, reset, DNS, TLS, ended early).
-                failure = ex.HttpRequestError.ToString() + ": " + ex.Message;
-                failureException = ex;
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // HttpClient.Timeout elapsed.
-                failure = "timeout";
-                failureException = ex;
-            }
-
-            if (attempt >= maxRetries)
-            {
-                DingOpenApiLog.TransientFailureGaveUp(_logger, api, failure, attempt + 1);
-                if (failureException is HttpRequestException)
-                {
-                    throw failureException;
-                }
-
-                throw new TimeoutException($"DingTalk API {api} did not answer in time after {attempt + 1} attempts.", failureException);
-            }
-
-            var delay = ComputeDelay(attempt);
-            DingOpenApiLog.TransientFailureRetrying(_logger, api, failure, attempt + 1, maxRetries, delay.TotalMilliseconds);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                throw new DingTalkApiException(DingTalkApiException.InvalidResponseCode, string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} with a body that is not JSON"), api);
             }
         }
+    }
+
+    private static readonly ResiliencePropertyKey<string> ApiKey = new("DingGen.Api");
+    private static readonly ResiliencePropertyKey<int> AttemptsKey = new("DingGen.Retries");
+
+    /// <summary>The retry strategy of idempotent (GET) or unsafe (POST) calls; no strategy at all when retries are off.</summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildRetries(bool idempotent)
+    {
+        if (_options.MaxTransientRetries == 0)
+        {
+            return ResiliencePipeline<HttpResponseMessage>.Empty;
+        }
+
+        var maxRetries = _options.MaxTransientRetries;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _timeProvider }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = maxRetries,
+                ShouldHandle = args => ShouldRetryAsync(args.Outcome, idempotent, args.Context.CancellationToken),
+
+                // The one backoff formula of DingGen (attempt 0 is the first retry).
+                DelayGenerator = args => new ValueTask<TimeSpan?>(ComputeDelay(args.AttemptNumber)),
+                OnRetry = args =>
+                {
+                    args.Context.Properties.Set(AttemptsKey, args.AttemptNumber + 1);
+                    var api = args.Context.Properties.GetValue(ApiKey, string.Empty);
+                    var failure = args.Outcome.Exception is { } ex ? Describe(ex) : string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)args.Outcome.Result!.StatusCode}");
+                    DingOpenApiLog.TransientFailureRetrying(_logger, api, failure, args.AttemptNumber + 1, maxRetries, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>
+    /// Whether an attempt's outcome is worth another: connection failures, timeouts and HTTP 5xx/408 only for idempotent calls;
+    /// HTTP 429 and 503 and DingTalk's errcode -1 (system busy), which say the request was not carried out, for every call.
+    /// </summary>
+    private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, bool idempotent, CancellationToken cancellationToken)
+    {
+        if (outcome.Exception is { } exception)
+        {
+            return idempotent && IsTransientException(exception, cancellationToken);
+        }
+
+        var response = outcome.Result!;
+        if (HttpClientResiliencePredicates.IsTransient(Outcome.FromResult(response)))
+        {
+            return idempotent || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        // The content was read in full (ResponseContentRead), so reading it here leaves it for the caller.
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return IsSystemBusy(bytes);
+    }
+
+    private static bool IsTransientException(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        // The caller's cancellation or the call's deadline: never retried.
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+
+        // HttpClient.Timeout elapsed.
+        OperationCanceledException => true,
+        HttpRequestException { StatusCode: null } => true,
+        _ => HttpClientResiliencePredicates.IsTransient(Outcome.FromException<HttpResponseMessage>(exception)),
+    };
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        HttpRequestException http => http.HttpRequestError.ToString() + ": " + http.Message,
+        OperationCanceledException => "timeout",
+        _ => exception.GetType().Name,
+    };
+
+    private static bool IsSystemBusy(byte[] body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isCode = reader.ValueTextEquals("errcode"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isCode)
+                {
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var code) && code == DingTalkApiException.SystemBusyCode;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: answered as such by the caller.
+        }
+
+        return false;
     }
 
     private TimeSpan ComputeDelay(int attempt) =>

@@ -1,38 +1,24 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DingGen;
 
 /// <summary>
-/// Hands out the <see cref="DingTalkClient"/> of each DingTalk app registered with
-/// <see cref="DingTalkClientServiceCollectionExtensions.AddDingTalkClient"/>: one instance per app for the life of the
-/// container, so its access token is shared. HTTP connections come from <c>IHttpClientFactory</c> (client name
-/// <see cref="HttpClientName"/>).
+/// Looks up the <see cref="DingTalkClient"/> of each DingTalk app registered with
+/// <see cref="DingTalkClientServiceCollectionExtensions.AddDingTalkClient"/>. Each client is a keyed singleton service, the app
+/// name as key (<c>GetRequiredKeyedService&lt;DingTalkClient&gt;("hr")</c>; the default app's is also the plain
+/// <see cref="DingTalkClient"/> service), so its access token is shared for the life of the container; this lookup adds a clear
+/// error for an app without a client. HTTP connections come from <c>IHttpClientFactory</c> (client name <see cref="HttpClientName"/>).
 /// </summary>
 public sealed class DingTalkClientFactory
 {
-    private readonly IHttpClientFactory _httpClientFactory;
-    private readonly IOptionsMonitor<DingTalkClientOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly DingGenAppRegistry? _registry;
+    private readonly IServiceProvider _services;
     private readonly HashSet<string> _apps;
-    private readonly ConcurrentDictionary<string, Lazy<DingTalkClient>> _clients = new(StringComparer.Ordinal);
 
-    internal DingTalkClientFactory(
-        IHttpClientFactory httpClientFactory,
-        IOptionsMonitor<DingTalkClientOptions> options,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        IEnumerable<DingTalkClientAppRegistration> apps,
-        DingGenAppRegistry? registry)
+    internal DingTalkClientFactory(IServiceProvider services, IEnumerable<DingTalkClientAppRegistration> apps)
     {
-        _httpClientFactory = httpClientFactory;
-        _options = options;
-        _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory;
-        _registry = registry;
+        _services = services;
         _apps = new HashSet<string>(apps.Select(static a => a.AppName), StringComparer.Ordinal);
     }
 
@@ -50,31 +36,29 @@ public sealed class DingTalkClientFactory
                 $"No DingTalk server API client is registered for {DingGenAppRegistry.Describe(appName)}: call AddDingTalkClient() on its AddDingGen(...) builder. Registered: {(_apps.Count == 0 ? "none" : string.Join(", ", _apps.Order(StringComparer.Ordinal).Select(static n => n.Length == 0 ? "(default)" : n)))}.");
         }
 
-        var lazy = _clients.GetOrAdd(appName, name => new Lazy<DingTalkClient>(() => Create(name), LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch (InvalidOperationException)
-        {
-            // A configuration error is reported again on the next call, after the configuration may have been fixed.
-            _clients.TryRemove(new KeyValuePair<string, Lazy<DingTalkClient>>(appName, lazy));
-            throw;
-        }
+        return _services.GetRequiredKeyedService<DingTalkClient>(appName);
     }
 
-    private DingTalkClient Create(string appName)
+    /// <summary>Creates the keyed client of <paramref name="appName"/>; a configuration error is thrown, and reported again on the next resolve.</summary>
+    internal static DingTalkClient Create(IServiceProvider services, string appName)
     {
-        var options = _options.Get(appName);
-        var prefix = _registry?.IsApp(appName) == true ? _registry.SettingPrefix(appName) : string.Empty;
+        var options = services.GetRequiredService<IOptionsMonitor<DingTalkClientOptions>>().Get(appName);
+        var registry = services.GetService<DingGenAppRegistry>();
+        var prefix = registry?.IsApp(appName) == true ? registry.SettingPrefix(appName) : string.Empty;
         var problem = DingTalkClient.Validate(options, prefix);
         if (problem is not null)
         {
             throw new InvalidOperationException(problem);
         }
 
+        var httpClients = services.GetRequiredService<IHttpClientFactory>();
         var httpClientName = HttpClientName(appName);
-        return new DingTalkClient(() => _httpClientFactory.CreateClient(httpClientName), options, _timeProvider, _loggerFactory.CreateLogger<DingTalkClient>(), prefix);
+        return new DingTalkClient(
+            () => httpClients.CreateClient(httpClientName),
+            options,
+            services.GetService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkClient>(),
+            prefix);
     }
 }
 

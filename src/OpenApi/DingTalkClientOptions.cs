@@ -32,12 +32,21 @@ public sealed class DingTalkClientOptions
     /// </summary>
     public string? AesKey { get; set; }
 
+    /// <summary>
+    /// The enterprise's CorpId (<c>ding…</c>): the owner key DingTalk encrypts the <c>check_url</c> of an API registration with.
+    /// When set, <see cref="DingTalkClient.SyncCallbackAsync"/> plays that <c>check_url</c> against the URL itself before asking
+    /// DingTalk, and names the cause when the host refuses it. Through DI it defaults to the app's <c>OwnerKey</c> when that is
+    /// not the AppKey.
+    /// </summary>
+    public string? CorpId { get; set; }
+
     /// <summary>The base address of DingTalk's server API; default <see cref="DefaultBaseAddress"/>. Point it at a fake server in tests.</summary>
     public Uri BaseAddress { get; set; } = new(DefaultBaseAddress);
 
     /// <summary>
-    /// How many times a call is retried after a transient HTTP failure (connection refused or reset, timeout, HTTP 5xx or
-    /// 429); default 3. DingTalk errors (<c>errcode</c> ≠ 0) are never retried, except the one token refresh.
+    /// How many times a call is retried after a transient failure; default 3. Every call is retried after HTTP 429 or 503 or
+    /// DingTalk's errcode -1 (system busy); idempotent calls (GET) also after a connection failure, a timeout or another HTTP 5xx.
+    /// Other DingTalk errors (<c>errcode</c> ≠ 0) are never retried, except the one token refresh.
     /// </summary>
     public int MaxTransientRetries { get; set; } = 3;
 
@@ -52,4 +61,13 @@ public sealed class DingTalkClientOptions
     /// Capped at half the token's lifetime.
     /// </summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The default <see cref="CallTimeout"/>: 30 seconds.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The overall deadline of one call, token fetch, attempts and backoff waits included; default <see cref="DefaultCallTimeout"/>.
+    /// When it passes the call throws <see cref="TimeoutException"/>. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = DefaultCallTimeout;
 }

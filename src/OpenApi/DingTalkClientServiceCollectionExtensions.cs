@@ -15,9 +15,10 @@ public static class DingTalkClientServiceCollectionExtensions
     /// <summary>
     /// Adds a <see cref="DingTalkClient"/> for the app of <paramref name="builder"/>. Its AppKey, AppSecret, Token and AesKey come
     /// from the app's <see cref="DingGenOptions"/>; <c>BaseAddress</c>, <c>MaxTransientRetries</c>, <c>RetryBaseDelay</c> and
-    /// <c>TokenRefreshMargin</c> are bound from the <c>OpenApi</c> sub-section (e.g. <c>DingGen:OpenApi:BaseAddress</c>).
-    /// The default app's client is the <see cref="DingTalkClient"/> service; every app's client comes from
-    /// <see cref="DingTalkClientFactory.Get"/>.
+    /// <c>TokenRefreshMargin</c>, <c>CallTimeout</c> and <c>CorpId</c> are bound from the <c>OpenApi</c> sub-section (e.g.
+    /// <c>DingGen:OpenApi:BaseAddress</c>). Every app's client is a keyed singleton <see cref="DingTalkClient"/> service with the app
+    /// name as key; the default app's is also the plain <see cref="DingTalkClient"/> service. <see cref="DingTalkClientFactory.Get"/>
+    /// looks them up with a clear error for an app without a client.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddDingGen</c>.</param>
     /// <param name="configure">Changes the options in code, after configuration (e.g. a base address in tests).</param>
@@ -39,6 +40,10 @@ public static class DingTalkClientServiceCollectionExtensions
                 client.AppSecret = string.IsNullOrEmpty(client.AppSecret) ? app.AppSecret : client.AppSecret;
                 client.Token = string.IsNullOrEmpty(client.Token) ? app.Token : client.Token;
                 client.AesKey = string.IsNullOrEmpty(client.AesKey) ? app.AesKey : client.AesKey;
+                if (string.IsNullOrEmpty(client.CorpId) && !string.IsNullOrEmpty(app.OwnerKey) && !string.Equals(app.OwnerKey, client.AppKey, StringComparison.Ordinal))
+                {
+                    client.CorpId = app.OwnerKey;
+                }
             });
         if (configure is not null)
         {
@@ -50,16 +55,11 @@ public static class DingTalkClientServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new DingTalkClientAppRegistration(name));
-        services.TryAddSingleton(static sp => new DingTalkClientFactory(
-            sp.GetRequiredService<IHttpClientFactory>(),
-            sp.GetRequiredService<IOptionsMonitor<DingTalkClientOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetServices<DingTalkClientAppRegistration>(),
-            sp.GetService<DingGenAppRegistry>()));
+        services.TryAddKeyedSingleton(name, static (sp, key) => DingTalkClientFactory.Create(sp, (string)key!));
+        services.TryAddSingleton(static sp => new DingTalkClientFactory(sp, sp.GetServices<DingTalkClientAppRegistration>()));
         if (name.Length == 0)
         {
-            services.TryAddSingleton(static sp => sp.GetRequiredService<DingTalkClientFactory>().Get(DingGenServiceCollectionExtensions.DefaultAppName));
+            services.TryAddSingleton(static sp => sp.GetRequiredKeyedService<DingTalkClient>(DingGenServiceCollectionExtensions.DefaultAppName));
         }
 
         return builder;

@@ -29,8 +29,8 @@ namespace DingGen.Testing;
 /// <remarks>
 /// State is inspectable (<see cref="Registration"/>, <see cref="Requests"/>, <see cref="TokenRequests"/>) and controllable
 /// (<see cref="FailNext"/>, <see cref="FailNextWithHttpStatus"/>, <see cref="ExpireTokens"/>, <see cref="EnqueueFailedEvent(string, DateTimeOffset, string)"/>,
-/// <see cref="AddProcessInstance"/>). Thread-safe. Deviation from DingTalk, documented: entries returned by
-/// <c>get_call_back_failed_result</c> are removed from the fake's queue (DingTalk does not document whether it does).
+/// <see cref="AddProcessInstance"/>). Thread-safe. Entries returned by <c>get_call_back_failed_result</c> are removed from the
+/// fake's queue unless <see cref="FakeDingTalkServerOptions.FailedListConsumedOnRead"/> is off (DingTalk does not document whether it does).
 /// </remarks>
 public sealed class FakeDingTalkServer : IAsyncDisposable
 {
@@ -172,6 +172,15 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         Inject(path, (null, null, (int)statusCode));
     }
 
+    /// <summary>Forgets every access token issued so far: API calls with them are answered 40014 (invalid token; 88 with sub_code 40014 on the topapi).</summary>
+    public void RevokeTokens()
+    {
+        lock (_lock)
+        {
+            _tokens.Clear();
+        }
+    }
+
     /// <summary>Expires every access token issued so far: API calls with them are answered 42001, and <c>gettoken</c> issues a new one.</summary>
     public void ExpireTokens()
     {
@@ -218,6 +227,15 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         }
 
         EnqueueFailedEventJson(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Empties the failed-delivery list (for <see cref="FakeDingTalkServerOptions.FailedListConsumedOnRead"/> off).</summary>
+    public void ClearFailedEvents()
+    {
+        lock (_lock)
+        {
+            _failedEvents.Clear();
+        }
     }
 
     /// <summary>Queues a failed-list entry given as raw JSON, for shapes seen in the field (e.g. the data member as a Java-map string).</summary>
@@ -628,8 +646,16 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
         lock (_lock)
         {
             page = _failedEvents.Take(FailedResultPageSize).ToArray();
-            _failedEvents.RemoveRange(0, page.Length);
-            hasMore = _failedEvents.Count > 0;
+            if (_options.FailedListConsumedOnRead)
+            {
+                _failedEvents.RemoveRange(0, page.Length);
+                hasMore = _failedEvents.Count > 0;
+            }
+            else
+            {
+                // Kept: the first page again on every call; has_more only when the list does not fit one page.
+                hasMore = _failedEvents.Count > page.Length;
+            }
         }
 
         return new FakeAnswer(0, Json(writer =>
@@ -651,7 +677,8 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
     {
         if (CheckToken(context) is { } tokenError)
         {
-            return tokenError;
+            // The topapi answers token errors as errcode 88 with the real code in sub_code, as DingTalk does.
+            return FakeAnswer.TopApiError(tokenError);
         }
 
         string? id = null;
@@ -739,6 +766,21 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             writer.WriteNumber("errcode", errorCode);
             writer.WriteString("errmsg", errorMessage);
         }));
+
+        /// <summary>The topapi form of <paramref name="error"/>: errcode 88, the original errcode and errmsg as <c>sub_code</c>/<c>sub_msg</c>.</summary>
+        public static FakeAnswer TopApiError(FakeAnswer error)
+        {
+            using var original = JsonDocument.Parse(error.Json);
+            var message = original.RootElement.GetProperty("errmsg").GetString() ?? string.Empty;
+            var subCode = error.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new(88, FakeDingTalkServer.Json(writer =>
+            {
+                writer.WriteNumber("errcode", 88);
+                writer.WriteString("errmsg", $"ding talk error[subcode={subCode},submsg={message}]");
+                writer.WriteString("sub_code", subCode);
+                writer.WriteString("sub_msg", message);
+            }));
+        }
     }
 }
 

@@ -27,6 +27,13 @@ public sealed class FakeDingTalkServerOptions
     /// </summary>
     public TimeSpan CheckUrlTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether <c>get_call_back_failed_result</c> removes the entries it returns; default <see langword="true"/>. DingTalk does not
+    /// document whether reading the list consumes it, so code that recovers failed events must survive this mode (an entry it
+    /// read but did not handle is never listed again). <see langword="false"/> keeps every entry listed until <see cref="FakeDingTalkServer.ClearFailedEvents"/>.
+    /// </summary>
+    public bool FailedListConsumedOnRead { get; set; } = true;
+
     /// <summary>Tags accepted in <c>call_back_tag</c> besides <see cref="FakeDingTalkServer.DefaultKnownTags"/> (e.g. your <c>DingCustomEvent</c> tags).</summary>
     public IList<string> AdditionalKnownTags { get; } = new List<string>();
 }

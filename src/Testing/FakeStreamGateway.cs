@@ -233,6 +233,47 @@ public sealed class FakeStreamGateway : IAsyncDisposable
         Changed();
     }
 
+    /// <summary>
+    /// Closes every open connection cleanly, as a gateway going away does: sends a close frame (1000) and lets the client answer with
+    /// its own (<see cref="FakeStreamConnection.ClientAnsweredClose"/>); a connection not closed within five seconds is aborted.
+    /// </summary>
+    public async Task CloseConnectionsAsync()
+    {
+        Connection[] targets;
+        lock (_gate)
+        {
+            targets = _connections.Where(static c => c.Info.IsOpen && !c.Info.Stalled).ToArray();
+        }
+
+        foreach (var connection in targets)
+        {
+            await CloseCleanlyAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseCleanlyAsync(Connection connection)
+    {
+        lock (_gate)
+        {
+            connection.Info.ClosedByGateway = true;
+        }
+
+        await connection.CloseOutputAsync().ConfigureAwait(false);
+        Track(AbortUnlessClosedAsync(connection));
+    }
+
+    private async Task AbortUnlessClosedAsync(Connection connection)
+    {
+        try
+        {
+            await WaitUntilAsync(() => !connection.Info.IsOpen, TimeSpan.FromSeconds(5), "the client's close frame").WaitAsync(_disposing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            connection.Abort();
+        }
+    }
+
     /// <summary>Aborts every open connection's TCP connection at once (no close frame).</summary>
     public Task DropConnectionsAsync()
     {
@@ -539,7 +580,8 @@ public sealed class FakeStreamGateway : IAsyncDisposable
 
         if (connection.Info.IsOpen)
         {
-            connection.Abort();
+            // The grace is over: the gateway closes the connection itself, cleanly.
+            await CloseCleanlyAsync(connection).ConfigureAwait(false);
         }
     }
 
@@ -689,15 +731,22 @@ public sealed class FakeStreamGateway : IAsyncDisposable
                     result = await connection.Socket.ReceiveAsync(buffer.AsMemory(length), _disposing.Token).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
+                        bool answer;
                         lock (_gate)
                         {
-                            connection.Info.ClosedByClient = true;
+                            answer = connection.Info.ClosedByGateway;
+                            connection.Info.ClientAnsweredClose = answer;
+                            connection.Info.ClosedByClient = !answer;
                             connection.Info.CloseStatus = connection.Socket.CloseStatus;
                             connection.Info.ClosedAt = Interlocked.Increment(ref _sequence);
                         }
 
                         Changed();
-                        await connection.CloseOutputAsync().ConfigureAwait(false);
+                        if (!answer)
+                        {
+                            await connection.CloseOutputAsync().ConfigureAwait(false);
+                        }
+
                         return;
                     }
 
@@ -775,10 +824,12 @@ public sealed class FakeStreamGateway : IAsyncDisposable
 
         public async Task<bool> TrySendAsync(byte[] frame)
         {
-            if (Info.Stalled || !Info.IsOpen)
+            if (Info.Stalled || !Info.IsOpen || Info.ClosedByGateway)
             {
                 return false;
             }
+
+            frame = WithConnectionId(frame);
 
             try
             {
@@ -800,12 +851,35 @@ public sealed class FakeStreamGateway : IAsyncDisposable
             }
         }
 
+        /// <summary>Writes <c>headers.connectionId</c> into a frame built by the gateway (which starts its headers object with <c>topic</c>).</summary>
+        private byte[] WithConnectionId(byte[] frame)
+        {
+            var marker = "\"headers\":{"u8;
+            var at = frame.AsSpan().IndexOf(marker);
+            if (at < 0)
+            {
+                return frame;
+            }
+
+            var insert = Encoding.UTF8.GetBytes("\"connectionId\":\"" + Info.ConnectionId + "\",");
+            var end = at + marker.Length;
+            return [.. frame.AsSpan(0, end), .. insert, .. frame.AsSpan(end)];
+        }
+
         public async Task CloseOutputAsync()
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+                await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _sendLock.Release();
+                }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
             {

@@ -66,6 +66,18 @@ public sealed class FakeStreamConnection
     /// <summary>The close status the client sent, if it closed.</summary>
     public System.Net.WebSockets.WebSocketCloseStatus? CloseStatus { get; internal set; }
 
+    /// <summary>The <c>headers.connectionId</c> the gateway writes into every frame it sends on this connection.</summary>
+    public string ConnectionId => "fake-connection-" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the gateway closed it with a close frame (<see cref="FakeStreamGateway.CloseConnectionsAsync"/>, or the end of a <c>disconnect</c> grace).</summary>
+    public bool ClosedByGateway { get; internal set; }
+
+    /// <summary>
+    /// Whether the client answered the gateway's close frame with its own, completing the closing handshake; a client that
+    /// just drops the connection leaves the gateway with an abnormal close (1006).
+    /// </summary>
+    public bool ClientAnsweredClose { get; internal set; }
+
     /// <summary>Whether the gateway sent it <c>disconnect</c>.</summary>
     public bool DisconnectSent { get; internal set; }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace DingGen.Hosting.Tests;

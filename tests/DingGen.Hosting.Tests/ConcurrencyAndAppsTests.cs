@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using DingGen.Hosting.Tests.Infrastructure;
 using DingGen.Testing;
+using DingGen.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

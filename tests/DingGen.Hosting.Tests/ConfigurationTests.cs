@@ -1,4 +1,4 @@
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -70,6 +70,8 @@ public sealed class DependencyInjectionTests
         var factory = provider.GetRequiredService<DingTalkClientFactory>();
         var hr = factory.Get("hr");
         Assert.Same(hr, factory.Get("hr"));
+        Assert.Same(hr, provider.GetRequiredKeyedService<DingTalkClient>("hr"));
+        Assert.Same(provider.GetRequiredService<DingTalkClient>(), provider.GetRequiredKeyedService<DingTalkClient>(DingGenServiceCollectionExtensions.DefaultAppName));
         Assert.Equal("hrkey", hr.AppKey);
         Assert.Equal(OpenApiKeys.AppKey, provider.GetRequiredService<DingTalkClient>().AppKey);
 

@@ -78,7 +78,11 @@ public sealed class TransientRetryTests
     [Fact(Timeout = 30_000)]
     public async Task Backoff_waits_on_the_time_provider_not_the_wall_clock()
     {
-        await using var f = await OpenApiFixture.StartAsync(o => o.RetryBaseDelay = TimeSpan.FromMinutes(1));
+        await using var f = await OpenApiFixture.StartAsync(o =>
+        {
+            o.RetryBaseDelay = TimeSpan.FromMinutes(1);
+            o.CallTimeout = TimeSpan.FromMinutes(10);
+        });
         await f.Client.GetAccessTokenAsync();
         f.Server.FailNextWithHttpStatus(DingTalkClient.GetCallbackPath, HttpStatusCode.ServiceUnavailable);
         var start = f.Time.GetUtcNow();

@@ -19,6 +19,7 @@ internal abstract class CallbackCommand : Command
         new("--app-key", Required: false),
         new("--app-secret", Required: false),
         new("--base-url", Required: false),
+        new("--timeout", Required: false),
         new("--json", Required: false, IsFlag: true),
     ];
 
@@ -30,6 +31,8 @@ internal abstract class CallbackCommand : Command
         new("--aes-key", Required: false),
         new("--url", Required: false),
         new("--tags", Required: false),
+        new("--corp-id", Required: false),
+        new("--skip-check", Required: false, IsFlag: true),
     ];
 
     /// <summary>The credentials help shared by the callback commands' usage texts.</summary>
@@ -37,6 +40,7 @@ internal abstract class CallbackCommand : Command
           --app-key A      the app's AppKey (or DINGGEN_APP_KEY)
           --app-secret S   the app's AppSecret (or DINGGEN_APP_SECRET); never printed
           --base-url U     DingTalk's server API (or DINGGEN_BASE_URL; default https://oapi.dingtalk.com)
+          --timeout N      seconds one call may take, retries included (or DINGGEN_TIMEOUT; default 30)
           --json           print JSON for scripts instead of a table
           -h, --help       show this help
         """;
@@ -80,6 +84,12 @@ internal abstract class CallbackCommand : Command
             return io.UsageError($"{Name}: missing {string.Join(", ", missing)}");
         }
 
+        if (NeedsRegistration && !DingCallbackCrypto.IsValidAesKey(options.AesKey))
+        {
+            // Checked here, before anything is sent: DingTalk would only answer 71010 or fail the handshake later.
+            return io.UsageError($"{Name}: --aes-key (or {Credentials.AesKeyVariable}) must be 43 Base64 characters (A-Z, a-z, 0-9, +, /); 'dinggen keygen' prints a valid one");
+        }
+
         if (Credentials.Read(args, io, "--base-url", Credentials.BaseUrlVariable) is { } baseUrl)
         {
             if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseAddress) || (baseAddress.Scheme != Uri.UriSchemeHttps && baseAddress.Scheme != Uri.UriSchemeHttp))
@@ -90,7 +100,18 @@ internal abstract class CallbackCommand : Command
             options.BaseAddress = baseAddress;
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        if (Credentials.Read(args, io, "--timeout", Credentials.TimeoutVariable) is { } timeout)
+        {
+            if (!double.TryParse(timeout, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || !(seconds is > 0 and <= 3600))
+            {
+                return io.UsageError($"{Name}: --timeout (or {Credentials.TimeoutVariable}) must be a number of seconds between 0 and 3600");
+            }
+
+            options.CallTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        // The client's own deadline (CallTimeout, 30 s) covers every attempt; no per-attempt timeout on top of it.
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         DingTalkClient client;
         try
         {
@@ -107,20 +128,37 @@ internal abstract class CallbackCommand : Command
         }
         catch (DingTalkApiException e)
         {
-            var hint = string.IsNullOrEmpty(e.Hint) ? string.Empty : $" — {e.Hint}";
-            io.Stderr.WriteLine($"error {e.ErrorCode}: {e.ErrorMessage}{hint}");
+            var hint = CliHint(e);
+            io.Stderr.WriteLine($"error {e.ErrorCode}: {e.ErrorMessage}{(string.IsNullOrEmpty(hint) ? string.Empty : $" — {hint}")}");
             io.Stderr.Flush();
             return ExitCodes.Failure;
         }
+        catch (DingCallbackUrlCheckException e)
+        {
+            return io.Error("check_url", $"{e.Reason}{(e.Hint is null ? string.Empty : $" — {e.Hint}")} DingTalk was not asked (--skip-check sends the registration anyway).");
+        }
         catch (HttpRequestException e)
         {
-            return io.Error("network", $"DingTalk's server API at {options.BaseAddress} could not be reached: {e.Message}");
+            var status = e.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty;
+            return io.Error("network", $"DingTalk's server API at {options.BaseAddress} failed{status}: {e.Message} — check --base-url (or {Credentials.BaseUrlVariable}) and the network; try again later if DingTalk is down");
         }
-        catch (TaskCanceledException) when (!io.CancellationToken.IsCancellationRequested)
+        catch (TimeoutException e)
         {
-            return io.Error("network", $"DingTalk's server API at {options.BaseAddress} did not answer in time");
+            return io.Error("timeout", $"{e.Message} — check --base-url (or {Credentials.BaseUrlVariable}) and the network");
+        }
+        catch (OperationCanceledException) when (!io.CancellationToken.IsCancellationRequested)
+        {
+            return io.Error("timeout", $"DingTalk's server API at {options.BaseAddress} did not answer in time");
         }
     }
+
+    /// <summary>The hint for a command-line user: CLI command names where the library's hint names C# methods.</summary>
+    private static string? CliHint(DingTalkApiException e) => e.ErrorCode switch
+    {
+        71006 => "A callback is already registered for this app (one URL per app): change it with 'dinggen callback update', or see it with 'dinggen callback get'.",
+        71007 => "No callback is registered for this app: register one first with 'dinggen callback register'.",
+        _ => e.Hint,
+    };
 
     /// <summary>Whether the command sends a registration (needs token, AES key, URL and tags).</summary>
     protected virtual bool NeedsRegistration => false;
@@ -168,12 +206,16 @@ internal sealed class CallbackRegisterCommand : CallbackCommand
         {(_update ? "Replaces the app's callback registration (update_call_back)" : "Registers the app's callback (register_call_back)")}. DingTalk first sends a
         check_url to the URL, encrypted with the enterprise's CorpId as owner key: the host at the URL must answer it,
         so its OwnerKey must be the CorpId (DingGen:OwnerKey), and its Token and AesKey the ones given here.
+        With --corp-id the tool plays that check_url itself first and, when the host refuses it, says exactly why (its
+        OwnerKey is not the CorpId, the Token or AesKey differ, or the URL is not reachable from here) before DingTalk is asked.
 
         Options (each takes a value, as --name value or --name=value):
           --url U          the callback URL, e.g. https://example.com/dingtalk/callback
           --tags a,b,c     the event tags to receive, comma-separated
           --token T        the callback Token (or DINGGEN_TOKEN); never printed
           --aes-key K      the callback AesKey, 43 characters (or DINGGEN_AES_KEY); never printed
+          --corp-id C      the enterprise's CorpId, ding… (or DINGGEN_CORP_ID): run the pre-flight check_url with it
+          --skip-check     send the registration without the pre-flight check
         {CredentialsHelp}
         """;
 
@@ -182,6 +224,20 @@ internal sealed class CallbackRegisterCommand : CallbackCommand
     protected override async Task<int> RunAsync(DingTalkClient client, ParsedArguments args, CliIO io, bool json)
     {
         var registration = Registration(args, io);
+        var corpId = Credentials.Read(args, io, "--corp-id", Credentials.CorpIdVariable);
+        var checkedUrl = false;
+        if (corpId is not null && !args.Flag("--skip-check"))
+        {
+            // Play DingTalk's check_url first, so a host that would refuse it is named exactly, before DingTalk is asked.
+            var check = await client.CheckCallbackUrlAsync(registration.Url, registration.Token, registration.AesKey, corpId, io.CancellationToken).ConfigureAwait(false);
+            if (!check.Accepted)
+            {
+                throw new DingCallbackUrlCheckException(check);
+            }
+
+            checkedUrl = true;
+        }
+
         if (_update)
         {
             await client.UpdateCallbackAsync(registration, io.CancellationToken).ConfigureAwait(false);
@@ -199,7 +255,8 @@ internal sealed class CallbackRegisterCommand : CallbackCommand
         else
         {
             io.WriteText($"Callback {action}: {registration.Url}\n{Table.Render(["TAG"], registration.Tags.Select(static t => (IReadOnlyList<string>)[t]))}"
-                + "DingTalk encrypts these callbacks with the enterprise's CorpId as owner key: the host's DingGen:OwnerKey must be the CorpId.\n");
+                + "DingTalk encrypts these callbacks with the enterprise's CorpId as owner key: the host's DingGen:OwnerKey must be the CorpId.\n"
+                + (checkedUrl ? "Pre-flight check_url: the host accepted it.\n" : "Pre-flight check_url skipped: pass --corp-id (or DINGGEN_CORP_ID) to have the host checked before DingTalk is asked.\n"));
         }
 
         return ExitCodes.Success;
@@ -302,8 +359,13 @@ internal sealed class CallbackFailedCommand : CallbackCommand
         {CredentialsHelp}
         """;
 
+    /// <summary>The warning printed on standard error before the list is read.</summary>
+    public const string ConsumeWarning = "warning: DingTalk does not say whether reading the failed list consumes it: entries listed here may not be listed again. Keep this output (--json has every entry in full), or recover them with the host's DingFailedEventRecovery instead, which stores each entry before handling it.";
+
     protected override async Task<int> RunAsync(DingTalkClient client, ParsedArguments args, CliIO io, bool json)
     {
+        io.Stderr.WriteLine(ConsumeWarning);
+        io.Stderr.Flush();
         var entries = new List<FailedEntryOutput>();
         var seen = new HashSet<DingRecoveryKey>();
         var pages = 0;

@@ -15,6 +15,8 @@ internal static class Credentials
     public const string TokenVariable = "DINGGEN_TOKEN";
     public const string AesKeyVariable = "DINGGEN_AES_KEY";
     public const string BaseUrlVariable = "DINGGEN_BASE_URL";
+    public const string CorpIdVariable = "DINGGEN_CORP_ID";
+    public const string TimeoutVariable = "DINGGEN_TIMEOUT";
 
     /// <summary>The option's value, else the variable's, else null (empty values count as absent).</summary>
     public static string? Read(ParsedArguments args, CliIO io, string option, string variable)

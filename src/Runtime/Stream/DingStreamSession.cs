@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace DingGen;
@@ -24,9 +24,10 @@ internal enum DingStreamSessionEnd
 
 /// <summary>
 /// One WebSocket connection to the Stream gateway: reads frames (assembling multi-frame messages), answers <c>ping</c>,
-/// reports <c>disconnect</c>, hands EVENT frames to <see cref="DingStreamEventProcessor"/> (up to
-/// <see cref="DingStreamOptions.MaxConcurrentEvents"/> at once) and sends their acknowledgements. A watchdog on the host's
-/// <see cref="TimeProvider"/> aborts the connection when nothing at all has been received for the silence timeout.
+/// reports <c>disconnect</c>, hands EVENT frames to <see cref="DingStreamEventProcessor"/> and sends their acknowledgements.
+/// Events go through a bounded channel read by <see cref="DingStreamOptions.MaxConcurrentEvents"/> workers: at most that many
+/// run at once, and when every worker is busy and the channel is full the receive loop waits (back-pressure). A watchdog on
+/// the host's <see cref="TimeProvider"/> aborts the connection when nothing at all has been received for the silence timeout.
 /// </summary>
 internal sealed class DingStreamSession : IAsyncDisposable
 {
@@ -43,15 +44,15 @@ internal sealed class DingStreamSession : IAsyncDisposable
     private readonly DingStreamLiveness _liveness;
     private readonly ClientWebSocket _socket = new();
     private readonly HttpMessageInvoker _invoker;
-    private readonly SemaphoreSlim _slots;
+    private readonly Channel<DingStreamEvent> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly ConcurrentDictionary<int, Task> _inFlight = new();
-    private readonly TaskCompletionSource _stopReading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource<string> _disconnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _watchdog;
     private Task<DingStreamSessionEnd>? _completion;
+    private Task[] _workers = [];
     private Task? _pendingReceive;
-    private int _nextTaskId;
+    private int _inFlight;
     private volatile bool _waitingForSlot;
     private volatile bool _silent;
     private volatile bool _receivedFrame;
@@ -69,7 +70,13 @@ internal sealed class DingStreamSession : IAsyncDisposable
         _time = time;
         _stoppingToken = stoppingToken;
         _liveness = new DingStreamLiveness(time);
-        _slots = new SemaphoreSlim(options.MaxConcurrentEvents, options.MaxConcurrentEvents);
+        // One waiting event at most: with every worker busy the receive loop stops reading (DingTalk keeps the rest).
+        _events = Channel.CreateBounded<DingStreamEvent>(new BoundedChannelOptions(1)
+        {
+            SingleWriter = true,
+            SingleReader = options.MaxConcurrentEvents == 1,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         var liveness = _liveness;
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -97,7 +104,7 @@ internal sealed class DingStreamSession : IAsyncDisposable
     public DingStreamConnectionCounters? Counters { get; init; }
 
     /// <summary>Events being processed now.</summary>
-    public int InFlight => _inFlight.Count;
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Connects the WebSocket; the silence watchdog already runs while connecting.</summary>
     public async Task ConnectAsync(Uri connectUri, CancellationToken cancellationToken)
@@ -112,8 +119,17 @@ internal sealed class DingStreamSession : IAsyncDisposable
         _countedConnected = true;
     }
 
-    /// <summary>Starts the receive loop.</summary>
-    public void Start() => _completion = ReceiveLoopAsync();
+    /// <summary>Starts the receive loop and the <see cref="DingStreamOptions.MaxConcurrentEvents"/> event workers.</summary>
+    public void Start()
+    {
+        _workers = new Task[_options.MaxConcurrentEvents];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = WorkerAsync();
+        }
+
+        _completion = ReceiveLoopAsync();
+    }
 
     /// <summary>
     /// Stops reading new frames, lets the in-flight events finish and acknowledge (until <paramref name="deadline"/> is
@@ -121,24 +137,26 @@ internal sealed class DingStreamSession : IAsyncDisposable
     /// </summary>
     public async Task DrainAndCloseAsync(CancellationToken deadline)
     {
-        _stopReading.TrySetResult();
+        StopReading();
         if (_completion is not null)
         {
             await _completion.ConfigureAwait(false);
         }
 
-        var pending = _inFlight.Values.ToArray();
-        if (pending.Length > 0)
+        // The receive loop completed the channel: the workers finish what they hold, then end.
+        var pending = InFlight + _events.Reader.Count;
+        if (pending > 0)
         {
-            DingStreamLog.Draining(_logger, _app, Id, pending.Length);
-            try
-            {
-                await Task.WhenAll(pending).WaitAsync(deadline).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                DingStreamLog.DrainTimedOut(_logger, _app, Id, _inFlight.Count);
-            }
+            DingStreamLog.Draining(_logger, _app, Id, pending);
+        }
+
+        try
+        {
+            await Task.WhenAll(_workers).WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            DingStreamLog.DrainTimedOut(_logger, _app, Id, InFlight);
         }
 
         await CloseAsync().ConfigureAwait(false);
@@ -155,7 +173,8 @@ internal sealed class DingStreamSession : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        _stopReading.TrySetResult();
+        StopReading();
+        _events.Writer.TryComplete();
         _watchdog?.Dispose();
         _socket.Dispose();
         _invoker.Dispose();
@@ -165,6 +184,18 @@ internal sealed class DingStreamSession : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void StopReading()
+    {
+        try
+        {
+            _stopReading.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: reading stopped long ago.
+        }
     }
 
     private void CheckSilence()
@@ -220,6 +251,33 @@ internal sealed class DingStreamSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the server's close frame with ours, echoing its status, as RFC 6455 §5.5.1 requires.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, _socket.CloseStatusDescription, timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is going away anyway; DisposeAsync releases it.
+        }
+    }
+
     private async Task<DingStreamSessionEnd> ReceiveLoopAsync()
     {
         await Task.Yield();
@@ -252,8 +310,13 @@ internal sealed class DingStreamSession : IAsyncDisposable
                     var receive = _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     if (!receive.IsCompleted)
                     {
+                        // Not cancelled itself (cancelling a WebSocket receive aborts the connection): left pending when reading stops.
                         var task = receive.AsTask();
-                        if (await Task.WhenAny(task, _stopReading.Task).ConfigureAwait(false) != task)
+                        try
+                        {
+                            await task.WaitAsync(_stopReading.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (_stopReading.IsCancellationRequested)
                         {
                             _pendingReceive = task;
                             return DingStreamSessionEnd.Stopped;
@@ -268,6 +331,8 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
+                        // Complete the closing handshake: without our own close frame the gateway sees an abnormal close (1006).
+                        await AnswerCloseAsync().ConfigureAwait(false);
                         return DingStreamSessionEnd.Closed;
                     }
 
@@ -278,7 +343,7 @@ internal sealed class DingStreamSession : IAsyncDisposable
                 _liveness.Touch();
                 _receivedFrame = true;
                 Counters?.FrameReceived(_time.GetUtcNow());
-                if (_stopReading.Task.IsCompleted)
+                if (_stopReading.IsCancellationRequested)
                 {
                     // Received after reading stopped: not processed, not acknowledged; DingTalk redelivers it.
                     return DingStreamSessionEnd.Stopped;
@@ -311,6 +376,9 @@ internal sealed class DingStreamSession : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+
+            // No more events: the workers end once they have finished what they hold.
+            _events.Writer.TryComplete();
         }
     }
 
@@ -367,62 +435,77 @@ internal sealed class DingStreamSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Queues an event for the workers; <see langword="false"/> when reading stopped while every worker was busy.</summary>
     private async ValueTask<bool> StartEventAsync(DingStreamEvent streamEvent)
     {
-        if (!_slots.Wait(0))
+        if (_events.Writer.TryWrite(streamEvent))
         {
-            _waitingForSlot = true;
-            try
-            {
-                var slot = _slots.WaitAsync(CancellationToken.None);
-                if (await Task.WhenAny(slot, _stopReading.Task).ConfigureAwait(false) != slot)
-                {
-                    _ = slot.ContinueWith(static (_, s) => ((SemaphoreSlim)s!).Release(), _slots, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    return false;
-                }
-            }
-            finally
-            {
-                _waitingForSlot = false;
-                _liveness.Touch();
-            }
+            return true;
         }
 
-        var id = Interlocked.Increment(ref _nextTaskId);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = ProcessAsync(id, streamEvent, gate.Task);
-        _inFlight[id] = task;
-        gate.SetResult();
-        return true;
-    }
-
-    private async Task ProcessAsync(int id, DingStreamEvent streamEvent, Task registered)
-    {
-        // Run off the receive loop, after the task is registered (so removal below always finds it).
-        await registered.ConfigureAwait(false);
-        await Task.Yield();
+        _waitingForSlot = true;
         try
         {
-            DingStreamAckStatus status;
-            try
-            {
-                status = await _processor.ProcessAsync(streamEvent, _stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                DingStreamLog.EventFailed(_logger, ex, streamEvent.EventType, streamEvent.EventId ?? streamEvent.MessageId, _app);
-                status = DingStreamAckStatus.Later;
-            }
-
-            if (await TrySendAsync(streamEvent.MessageId, DingStreamFrames.WriteEventAck(streamEvent.MessageId, status)).ConfigureAwait(false))
-            {
-                _metrics.Ack(_app, status == DingStreamAckStatus.Success ? "SUCCESS" : "LATER");
-            }
+            await _events.Writer.WriteAsync(streamEvent, _stopReading.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (_stopReading.IsCancellationRequested)
+        {
+            // Not started, not acknowledged: DingTalk redelivers it.
+            return false;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
         }
         finally
         {
-            _inFlight.TryRemove(id, out _);
-            _slots.Release();
+            _waitingForSlot = false;
+            _liveness.Touch();
+        }
+    }
+
+    /// <summary>One of the <see cref="DingStreamOptions.MaxConcurrentEvents"/> workers: runs queued events until the channel is completed and empty.</summary>
+    private async Task WorkerAsync()
+    {
+        // Off the caller's stack: the receive loop and the other workers start at once.
+        await Task.Yield();
+        await foreach (var streamEvent in _events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (_socket.State != WebSocketState.Open)
+            {
+                // The connection is gone: its acknowledgement could not be sent, and DingTalk redelivers the event anyway.
+                continue;
+            }
+
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await ProcessAsync(streamEvent).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(DingStreamEvent streamEvent)
+    {
+        DingStreamAckStatus status;
+        try
+        {
+            status = await _processor.ProcessAsync(streamEvent, _stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DingStreamLog.EventFailed(_logger, ex, streamEvent.EventType, streamEvent.EventId ?? streamEvent.MessageId, _app);
+            status = DingStreamAckStatus.Later;
+        }
+
+        if (await TrySendAsync(streamEvent.MessageId, DingStreamFrames.WriteEventAck(streamEvent.MessageId, status)).ConfigureAwait(false))
+        {
+            _metrics.Ack(_app, status == DingStreamAckStatus.Success ? "SUCCESS" : "LATER");
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 
 namespace DingGen.Hosting.Tests.HostileInput;
 

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using DingGen.Hosting.Tests.Infrastructure;
 using DingGen.Testing;
+using DingGen.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DingGen.Hosting.Tests.Recovery;
 
@@ -114,12 +115,15 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_failing_handler_is_reported_by_name_and_retried_by_the_next_recovery()
+    public async Task A_failing_handler_is_reported_by_name_and_retried_after_its_backoff_though_DingTalk_never_lists_it_again()
     {
+        // The fake consumes the failed list on read (DingTalk does not say it does not): the entry is listed once only.
+        Assert.True(_server.Options.FailedListConsumedOnRead);
+        var time = new FakeTimeProvider(EventTime.AddHours(1));
         var dispatcher = new TestDispatcher("bpms_instance_change") { HandlerName = "Approvals.OnInstanceChange" };
         var fail = true;
         dispatcher.Handler = _ => fail ? throw new InvalidOperationException("approval service down") : ValueTask.CompletedTask;
-        await using var services = Build(dispatcher);
+        await using var services = Build(dispatcher, time);
         const string Data = """{"corpid":"dingcorp0001","bpmsCallBackData":{"processInstanceId":"p-1","type":"finish","result":"agree"}}""";
         var recovery = services.GetRequiredService<DingFailedEventRecovery>();
 
@@ -130,11 +134,130 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
         Assert.Equal(["Approvals.OnInstanceChange"], entry.FailedHandlers);
         Assert.Equal("approval service down", entry.Error);
         Assert.False(failed.Succeeded);
+        Assert.Equal(0, _server.PendingFailedEvents);
 
+        // Before its backoff (RetryInitialDelay = 1 min, jitter in its upper half): reported, not run.
         fail = false;
-        _server.EnqueueFailedEvent("bpms_instance_change", EventTime, Data);
+        var early = await recovery.RecoverAsync();
+        Assert.Equal(DingRecoveryOutcome.Deferred, Assert.Single(early.Entries).Outcome);
+        Assert.Single(dispatcher.HandlerRuns);
+
+        time.Advance(TimeSpan.FromMinutes(1));
         var retried = await recovery.RecoverAsync();
         Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(retried.Entries).Outcome);
+        Assert.Equal(2, dispatcher.HandlerRuns.Count);
+
+        // Handled: recorded, and its data is no longer on disk.
+        var store = (DingJsonLinesRecoveryStore)services.GetRequiredKeyedService<IDingRecoveryStore>(DingGenServiceCollectionExtensions.DefaultAppName);
+        Assert.False(File.Exists(store.PendingPath));
+        Assert.Empty((await recovery.RecoverAsync()).Entries);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_entry_is_stored_before_its_handlers_run_so_a_crash_mid_dispatch_loses_nothing()
+    {
+        var time = new FakeTimeProvider(EventTime.AddHours(1));
+        const string Data = """{"corpid":"dingcorp0001","userid":["0214382847291053"]}""";
+        using var crash = new CancellationTokenSource();
+        var first = new TestDispatcher("user_add_org");
+        string? pendingDuringDispatch = null;
+        await using (var services = Build(first, time))
+        {
+            var store = (DingJsonLinesRecoveryStore)services.GetRequiredKeyedService<IDingRecoveryStore>(DingGenServiceCollectionExtensions.DefaultAppName);
+            first.Handler = _ =>
+            {
+                pendingDuringDispatch = File.ReadAllText(store.PendingPath);
+
+                // The process "dies" while the handler runs: the recovery stops without recording anything.
+                crash.Cancel();
+                return ValueTask.CompletedTask;
+            };
+            _server.EnqueueFailedEvent("user_add_org", EventTime, Data);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync(crash.Token));
+        }
+
+        Assert.Contains("0214382847291053", pendingDuringDispatch, StringComparison.Ordinal);
+        Assert.Equal(0, _server.PendingFailedEvents);
+
+        // A new process over the same store runs the entry at once, although DingTalk no longer lists it.
+        var second = new TestDispatcher("user_add_org");
+        await using (var services = Build(second, time))
+        {
+            var report = await services.GetRequiredService<DingFailedEventRecovery>().RecoverAsync();
+            Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(report.Entries).Outcome);
+        }
+
+        Assert.Single(second.HandlerRuns);
+        Assert.DoesNotContain("0214382847291053", await File.ReadAllTextAsync(_storePath), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task After_MaxAttempts_failures_an_entry_is_dead_lettered_listed_and_retryable_by_hand()
+    {
+        var time = new FakeTimeProvider(EventTime.AddHours(1));
+        var dispatcher = new TestDispatcher("user_add_org");
+        var fail = true;
+        dispatcher.Handler = _ => fail ? throw new InvalidOperationException("directory service down") : ValueTask.CompletedTask;
+        await using var services = Build(dispatcher, time, maxAttempts: 3);
+        var recovery = services.GetRequiredService<DingFailedEventRecovery>();
+        _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["u-1"]}""");
+
+        Assert.Equal(DingRecoveryOutcome.Failed, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(DingRecoveryOutcome.Failed, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
+
+        // The second wait doubles (1-2 minutes): one minute is not enough.
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(DingRecoveryOutcome.Deferred, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(DingRecoveryOutcome.DeadLettered, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
+        Assert.Equal(3, dispatcher.HandlerRuns.Count);
+
+        // Dead letters are no longer retried on their own, but listed with the last error.
+        time.Advance(TimeSpan.FromDays(1));
+        Assert.Empty((await recovery.RecoverAsync()).Entries);
+        var dead = Assert.Single(await recovery.GetDeadLettersAsync());
+        Assert.Equal(3, dead.Attempts);
+        Assert.Equal($"{TestDispatcher.DefaultHandlerName}: directory service down", dead.LastError);
+        Assert.Equal(3, dispatcher.HandlerRuns.Count);
+
+        fail = false;
+        var retried = await recovery.RetryDeadLetterAsync(dead.Key);
+        Assert.Equal(DingRecoveryOutcome.Handled, retried!.Outcome);
+        Assert.Empty(await recovery.GetDeadLettersAsync());
+        Assert.Null(await recovery.RetryDeadLetterAsync(dead.Key));
+        Assert.Equal(4, dispatcher.HandlerRuns.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_pending_file_keeps_only_live_entries_across_many_changes()
+    {
+        var path = Path.Combine(Path.GetDirectoryName(_storePath)!, "compaction.jsonl");
+        var store = new DingJsonLinesRecoveryStore(path);
+        var entries = Enumerable.Range(0, 40).Select(i =>
+        {
+            var failed = new DingFailedEvent("user_add_org", EventTime.AddSeconds(i), null, "{}", $$"""{"n":{{i}}}""");
+            return new DingRecoveryPendingEntry(DingRecoveryKey.For(failed), failed, 0, EventTime, DingRecoveryEntryState.Pending, null);
+        }).ToArray();
+        foreach (var entry in entries)
+        {
+            await store.SavePendingAsync(entry);
+            await store.SavePendingAsync(entry with { Attempts = 1, LastError = "x" });
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            await store.AddAsync(entries[i].Key);
+        }
+
+        var lines = await File.ReadAllLinesAsync(store.PendingPath);
+        Assert.True(lines.Length < 2 * 10 + 16, $"{lines.Length} lines for 10 live entries");
+
+        // A new instance reads back exactly the live ones.
+        var reread = await new DingJsonLinesRecoveryStore(path).ListPendingAsync();
+        Assert.Equal(entries.Skip(30).Select(e => e.Key).ToHashSet(), reread.Select(e => e.Key).ToHashSet());
+        Assert.All(reread, e => Assert.Equal(1, e.Attempts));
+        Assert.Equal(entries[35].Entry, reread.Single(e => e.Key == entries[35].Key).Entry);
     }
 
     [Fact(Timeout = 60_000)]
@@ -205,7 +328,7 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
         Assert.Contains("DingGen:Recovery:StorePath must not be empty", error.Message, StringComparison.Ordinal);
     }
 
-    private ServiceProvider Build(TestDispatcher dispatcher)
+    private ServiceProvider Build(TestDispatcher dispatcher, TimeProvider? time = null, int? maxAttempts = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -213,8 +336,14 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
             ["DingGen:AppSecret"] = _server.Options.AppSecret,
             ["DingGen:OpenApi:BaseAddress"] = _server.BaseAddress.ToString(),
             ["DingGen:Recovery:StorePath"] = _storePath,
+            ["DingGen:Recovery:MaxAttempts"] = maxAttempts?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection().AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddSingleton<IDingEventDispatcher>(dispatcher);
         services.AddDingGen(configuration.GetSection("DingGen")).AddFailedEventRecovery();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using DingGen.Hosting.Tests.Infrastructure;
 using DingGen.Testing;
+using DingGen.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DingGen.Hosting.Tests.Redelivery;

@@ -19,18 +19,22 @@ public sealed class StaticServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<StaticServer> StartAsync(string body, int status = 200, string contentType = "text/html")
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(async context =>
+    public static Task<StaticServer> StartAsync(string body, int status = 200, string contentType = "text/html") =>
+        StartAsync(async context =>
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
             await context.Response.WriteAsync(body);
         });
+
+    /// <summary>A loopback server answering every request with <paramref name="handler"/> (which may hang or abort the connection).</summary>
+    public static async Task<StaticServer> StartAsync(RequestDelegate handler)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.Run(handler);
         await app.StartAsync();
         return new StaticServer(app, new Uri(app.Urls.First() + "/"));
     }

@@ -1,4 +1,4 @@
-namespace DingGen.Hosting.Tests.Infrastructure;
+namespace DingGen.Tests.Shared;
 
 /// <summary>Keys the tests use. The default app uses the keys of vectors s-pos-003/-036 (an AppKey-owned console subscription).</summary>
 public static class TestKeys

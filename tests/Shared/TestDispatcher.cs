@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace DingGen.Hosting.Tests.Infrastructure;
+namespace DingGen.Tests.Shared;
 
 /// <summary>
 /// A hand-written stand-in for a generated dispatcher: handles a fixed set of tags, records every call, and runs

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DingGen.Runtime.Tests.Crypto;
+namespace DingGen.Tests.Shared;
 
 /// <summary>The vectors of Vectors/callback-crypto.json, produced by DingTalk's own Java crypto class.</summary>
 public static class CryptoVectors

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace DingGen.Hosting.Tests.Infrastructure;
+namespace DingGen.Tests.Shared;
 
 /// <summary>
 /// A second, deliberately naive implementation of the vectors' algorithm (AES-256-CBC without cipher padding, the

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace DingGen.Hosting.Tests.Infrastructure;
+namespace DingGen.Tests.Shared;
 
 /// <summary>A real Kestrel host on 127.0.0.1 with an ephemeral port, logs captured by a FakeLogCollector.</summary>
 public sealed class CallbackHost : IAsyncDisposable
