@@ -1,5 +1,5 @@
 using System.Net;
-using DingGen.Hosting.Tests.Infrastructure;
+using DingGen.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
