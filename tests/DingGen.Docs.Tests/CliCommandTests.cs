@@ -139,12 +139,26 @@ public sealed class CliCommandTests
         return list;
     }
 
+    /// <summary>
+    /// Parses <paramref name="args"/> with the CLI's own parser (CliApp's System.CommandLine tree, then the tool's contract checks) and
+    /// returns its usage error, or null. <paramref name="words"/>, <paramref name="options"/> and <paramref name="positionals"/>
+    /// describe the command the caller matched; the parser finds it again itself.
+    /// </summary>
     private static string? ParseError(string[] args, int words, object options, object positionals)
     {
+        _ = (words, options, positionals);
         var cli = Assembly.Load("DingGen.Cli");
-        var parser = cli.GetType("DingGen.Cli.ArgumentParser", throwOnError: true)!;
-        var parse = parser.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static).Single(static m => m.Name == "Parse" && m.GetParameters().Length == 4);
-        var parsed = parse.Invoke(null, [args, words, options, positionals])!;
+        var app = cli.GetType("DingGen.Cli.CliApp", throwOnError: true)!;
+        var parser = app.GetField("Parser", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var find = parser.GetType().GetMethod("Find")!;
+        var arguments = new object?[] { args, null };
+        var command = find.Invoke(parser, arguments);
+        if (command is null)
+        {
+            return "no such command";
+        }
+
+        var parsed = parser.GetType().GetMethod("Check")!.Invoke(parser, [args, command, arguments[1]])!;
         return (string?)parsed.GetType().GetProperty("Error")!.GetValue(parsed);
     }
 
