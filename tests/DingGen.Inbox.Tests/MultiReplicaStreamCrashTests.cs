@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using DingGen.Inbox.Tests.Infrastructure;
@@ -8,8 +9,8 @@ namespace DingGen.Inbox.Tests;
 
 /// <summary>
 /// Issue 13, stream mode: three replicas (InboxCrashHost processes) share one PostgreSQL inbox and the stream-connection lease in it,
-/// against the fake Stream gateway. Exactly one replica holds the connection; 400 events are queued at the gateway; the holder is killed with
-/// SIGKILL after 100 acknowledgements; another replica takes the connection over once the lease (3 s) expired, the gateway redelivers what was not acknowledged
+/// against the fake Stream gateway. Exactly one replica holds the connection; 400 events stream through the gateway (one every 10 ms); the holder is
+/// killed with SIGKILL after 100 acknowledgements; another replica takes the connection over once the lease (3 s) expired, the gateway redelivers what was not acknowledged
 /// on the new connection, and every event is handled once (one row per event id) by the replicas' inbox workers.
 /// </summary>
 public sealed class MultiReplicaStreamCrashTests(ITestOutputHelper output) : IAsyncLifetime
@@ -69,19 +70,24 @@ public sealed class MultiReplicaStreamCrashTests(ITestOutputHelper output) : IAs
             Assert.Equal(1, gateway.ConnectionsOpen);
             Assert.Equal(holder, await LeaseHolderAsync());
 
-            // The whole stream is queued at once: the gateway sends each event to the live connection and redelivers it (same message
-            // id) until it is acknowledged SUCCESS, on whichever connection is live by then.
-            var eventIds = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < EventCount; i++)
+            // The stream: one event every 10 ms (about 4 s in all), so the kill below lands mid-stream. The gateway sends each event to the
+            // live connection and redelivers it (same message id) until it is acknowledged SUCCESS, on whichever connection is live by then.
+            var eventIds = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+            var sender = Task.Run(async () =>
             {
-                var eventId = "stream-" + i.ToString("D4", CultureInfo.InvariantCulture);
-                eventIds[await gateway.SendEventAsync("user_add_org", $$"""{"userId":["u{{i}}"]}""", eventId)] = eventId;
-            }
+                for (var i = 0; i < EventCount; i++)
+                {
+                    var eventId = "stream-" + i.ToString("D4", CultureInfo.InvariantCulture);
+                    eventIds[await gateway.SendEventAsync("user_add_org", $$"""{"userId":["u{{i}}"]}""", eventId)] = eventId;
+                    await Task.Delay(10, stop.Token);
+                }
+            });
 
             var firstConnection = gateway.Connections[0].Id;
-            await Eventually.TrueAsync(() => SuccessAcks(gateway).Count >= KillAfterAcknowledged, $"{KillAfterAcknowledged} SUCCESS acknowledgements", 60_000);
+            await gateway.WaitUntilAsync(static g => g.Acks.Count(static a => a.Status == "SUCCESS") >= KillAfterAcknowledged, TimeSpan.FromSeconds(60));
             hosts[holderIndex].Kill();
             var killed = Stopwatch.StartNew();
+            var sentBeforeKill = eventIds.Keys.ToHashSet(StringComparer.Ordinal);
             output.WriteLine($"SIGKILL {holder} after {SuccessAcks(gateway).Count} SUCCESS acknowledgements ({total.Elapsed.TotalSeconds:F1} s)");
 
             // Another replica takes the connection over once the dead holder's lease expired.
@@ -92,6 +98,9 @@ public sealed class MultiReplicaStreamCrashTests(ITestOutputHelper output) : IAs
             Assert.NotNull(newHolder);
             Assert.NotEqual(holder, newHolder);
 
+            await sender.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(EventCount, eventIds.Count);
+
             // Every event is acknowledged SUCCESS in the end. Each was first sent to the dead connection: those acknowledged on the new
             // one were redelivered there (the un-ACKed frames in flight when the holder died, and those still queued).
             await Eventually.TrueAsync(() => SuccessAcks(gateway).Count == EventCount, $"all {EventCount} events acknowledged SUCCESS", 60_000);
@@ -99,7 +108,8 @@ public sealed class MultiReplicaStreamCrashTests(ITestOutputHelper output) : IAs
             var secondConnection = gateway.Connections[1].Id;
             Assert.All(acks.Values, connection => Assert.Contains(connection, new[] { firstConnection, secondConnection }));
             var redelivered = acks.Count(a => a.Value == secondConnection);
-            output.WriteLine($"{acks.Count - redelivered} events acknowledged on the first connection, {redelivered} redelivered and acknowledged on the new one; {gateway.Acks.Count - EventCount} extra acknowledgements (redeliveries answered as duplicates)");
+            var inFlightAtKill = acks.Count(a => a.Value == secondConnection && sentBeforeKill.Contains(a.Key));
+            output.WriteLine($"{acks.Count - redelivered} events acknowledged on the first connection, {redelivered} on the new one ({inFlightAtKill} of them sent to the dead connection un-ACKed and redelivered); {gateway.Acks.Count - EventCount} extra acknowledgements (redeliveries answered as duplicates)");
             Assert.InRange(redelivered, 1, EventCount - KillAfterAcknowledged);
             Assert.Equal(1, gateway.ConnectionsOpen);
 
