@@ -5,10 +5,14 @@ using LoadHost;
 
 // Two modes:
 //   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>"
-//   LoadHost [--inbox] [--dashboard] [--address-file <file>] [--urls http://127.0.0.1:0]
+//   LoadHost [--inbox | --inbox-postgres] [--dashboard] [--address-file <file>] [--urls http://127.0.0.1:0]
 //       serves POST /dingtalk/callback (MapDingCallback, one trivial handler), POST /bare (reads the body, answers 200),
-//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder); with
-//       --dashboard the operations dashboard is added (its delivery observer sees every delivery) at /dingtalk/dashboard.
+//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder), with
+//       --inbox-postgres the PostgreSQL inbox (DINGGEN_POSTGRES, a fresh schema dropped at the end); with --dashboard the
+//       operations dashboard is added (its delivery observer sees every delivery) at /dingtalk/dashboard.
+//   LoadHost drain <sqlite|postgres> <count> [--concurrency N]
+//       the worker's drain rate: stores <count> sealed entries through IDingInbox.AddAsync while the worker is paused, then
+//       resumes it and times it from its first claim until every entry is completed; prints one "DRAIN …" line.
 // The keys below are load-test keys, not secrets of any real app.
 const string Token = "LoadTk9x2Q";
 const string AesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";
@@ -36,11 +40,19 @@ if (args is ["callbacks", var countText, var file])
     return 0;
 }
 
+if (args is ["drain", var store, var drainCountText, ..])
+{
+    var concurrencyIndex = Array.IndexOf(args, "--concurrency");
+    var concurrency = concurrencyIndex > 0 ? args[concurrencyIndex + 1] : null;
+    return await DrainBench.RunAsync(store, int.Parse(drainCountText, CultureInfo.InvariantCulture), concurrency, Token, AesKey, AppKey);
+}
+
 var useInbox = args.Contains("--inbox", StringComparer.Ordinal);
+var usePostgresInbox = args.Contains("--inbox-postgres", StringComparer.Ordinal);
 var useDashboard = args.Contains("--dashboard", StringComparer.Ordinal);
 var addressFileIndex = Array.IndexOf(args, "--address-file");
 var addressFile = addressFileIndex >= 0 && addressFileIndex + 1 < args.Length ? args[addressFileIndex + 1] : null;
-var hostArgs = args.Where((a, i) => a != "--inbox" && a != "--dashboard" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
+var hostArgs = args.Where((a, i) => a != "--inbox" && a != "--inbox-postgres" && a != "--dashboard" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
 
 var builder = WebApplication.CreateSlimBuilder(hostArgs);
 builder.Logging.ClearProviders();
@@ -61,6 +73,17 @@ if (useInbox)
 {
     inboxFolder = Directory.CreateTempSubdirectory("dinggen-load-inbox-").FullName;
     dinggen.UseSqliteInbox(o => o.Path = Path.Combine(inboxFolder, "inbox.db"));
+}
+
+string? postgresSchema = null;
+if (usePostgresInbox)
+{
+    postgresSchema = DrainBench.NewSchema();
+    dinggen.UsePostgreSqlInbox(o =>
+    {
+        o.ConnectionString = DrainBench.PostgresConnectionString();
+        o.Schema = postgresSchema;
+    });
 }
 
 builder.Services.AddDingEventHandlers();
@@ -108,6 +131,11 @@ await app.WaitForShutdownAsync();
 if (inboxFolder is not null)
 {
     Directory.Delete(inboxFolder, recursive: true);
+}
+
+if (postgresSchema is not null)
+{
+    await DrainBench.DropSchemaAsync(postgresSchema);
 }
 
 return 0;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
 #
-#   bash bench/load/run.sh [--inbox] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
+#   bash bench/load/run.sh [--inbox] [--inbox-postgres] [--drain] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
 #
 # Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
 # each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
 # /dingtalk/callback (same connections, duration, script and bodies). Prints one table row per endpoint and the
 # throughput ratio callback/bare. --inbox adds a run of each runtime with the durable SQLite inbox on
-# (UseSqliteInbox, database in a fresh temp folder). --dashboard adds a run of each runtime with the operations dashboard's
+# (UseSqliteInbox, database in a fresh temp folder); --inbox-postgres one with the PostgreSQL inbox (UsePostgreSqlInbox, a fresh
+# schema; DINGGEN_POSTGRES, or a throwaway cluster started through scripts/postgres.sh when it is unset). --drain measures the
+# inbox worker's drain rate instead of wrk runs: LoadHost drain stores 20,000 entries with the worker paused, resumes it and times it
+# until all are completed (each store in --inbox/--inbox-postgres, default MaxConcurrency and 16). --dashboard adds a run of each runtime with the operations dashboard's
 # delivery observer registered (AddDingDashboard + MapDingDashboard), to compare with the plain run. Installs wrk from Debian's packages when it is missing.
 set -euo pipefail
 
@@ -18,6 +21,8 @@ connections=64
 threads=2
 pool=100000
 inbox=0
+inbox_pg=0
+drain=0
 dashboard=0
 jit=1
 aot=1
@@ -25,6 +30,8 @@ build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --inbox) inbox=1 ;;
+    --inbox-postgres) inbox_pg=1 ;;
+    --drain) drain=1 ;;
     --dashboard) dashboard=1 ;;
     --no-aot) aot=0 ;;
     --no-jit) jit=0 ;;
@@ -50,6 +57,8 @@ cleanup() {
     wait "$host_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
+  [[ -n "${pg_started:-}" ]] && dinggen_pg_stop
+  return 0
 }
 trap cleanup EXIT
 
@@ -63,6 +72,30 @@ if [[ $aot -eq 1 && $build -eq 1 ]]; then
   dotnet publish "$project" -c Release -r linux-x64 -o "$aot_dir" --nologo -v quiet
 fi
 
+pg_started=""
+if [[ $inbox_pg -eq 1 && -z "${DINGGEN_POSTGRES:-}" ]]; then
+  # shellcheck source=scripts/postgres.sh
+  source "$root/scripts/postgres.sh"
+  dinggen_pg_start
+  pg_started=1
+fi
+export DINGGEN_POSTGRES="${DINGGEN_POSTGRES:-}"
+
+if [[ $drain -eq 1 ]]; then
+  stores=()
+  [[ $inbox -eq 1 ]] && stores+=("sqlite")
+  [[ $inbox_pg -eq 1 ]] && stores+=("postgres")
+  [[ ${#stores[@]} -eq 0 ]] && stores=("sqlite")
+  echo
+  echo "drain of 20000 entries, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+  for store in "${stores[@]}"; do
+    for concurrency in 4 16; do
+      dotnet "$jit_dll" drain "$store" 20000 --concurrency "$concurrency"
+    done
+  done
+  exit 0
+fi
+
 callbacks="$work/callbacks.txt"
 dotnet "$jit_dll" callbacks "$pool" "$callbacks"
 
@@ -71,6 +104,7 @@ start_host() { # runtime, inbox flag
   rm -f "$address_file"
   local args=(--address-file "$address_file")
   [[ "$2" == "inbox" ]] && args+=(--inbox)
+  [[ "$2" == "inbox-postgres" ]] && args+=(--inbox-postgres)
   [[ "$2" == "dashboard" ]] && args+=(--dashboard)
   if [[ "$1" == "aot" ]]; then
     "$aot_dir/LoadHost" "${args[@]}" &
@@ -100,12 +134,13 @@ run_wrk() { # path, duration, pool offset -> RESULT line
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 echo
-echo "wrk -t $threads -c $connections -d $duration, pool of $pool distinct callbacks, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "wrk -t $threads -c $connections -d $duration, pool of $pool distinct callbacks, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '| runtime | inbox | endpoint | requests/s | p50 ms | p99 ms | non-200 | callback/bare |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 
 variants=("off")
 [[ $inbox -eq 1 ]] && variants+=("inbox")
+[[ $inbox_pg -eq 1 ]] && variants+=("inbox-postgres")
 [[ $dashboard -eq 1 ]] && variants+=("dashboard")
 runtimes=()
 [[ $jit -eq 1 ]] && runtimes+=("jit")
@@ -122,7 +157,8 @@ for runtime in "${runtimes[@]}"; do
     handled="$(curl -sf "$base_url/handled")"
     stop_host
     ratio="$(awk -v c="$(field rps "$callback")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.2f", c / b }')"
-    label=$([[ $variant == inbox ]] && echo on || echo off)
+    label=$([[ $variant == inbox ]] && echo "on (SQLite)" || echo off)
+    [[ $variant == inbox-postgres ]] && label="on (PostgreSQL)"
     [[ $variant == dashboard ]] && label="off, dashboard"
     printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
     printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"

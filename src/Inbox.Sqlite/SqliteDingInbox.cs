@@ -21,6 +21,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly List<PendingAdd> _pendingAdds = [];
+    private readonly List<PendingComplete> _pendingCompletes = [];
     private readonly bool _createIfMissing;
     private readonly int _busyTimeoutMs;
     private SqliteConnection? _connection;
@@ -194,16 +195,84 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Group commit, as for <see cref="AddAsync"/>: concurrent completions (the worker's entries in flight) are written in one transaction
+    /// and one fsync by whichever caller holds the writer connection; each caller returns once the transaction holding its update committed.
+    /// </remarks>
     public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await RunAsync(connection =>
+        var pending = new PendingComplete(id, now.ToUnixTimeMilliseconds());
+        lock (_pendingCompletes)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE dinggen_inbox SET state = 1, completed_at = $now, leased_until = NULL, next_attempt_at = NULL WHERE id = $id";
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$id", id);
-            return command.ExecuteNonQuery();
-        }, cancellationToken).ConfigureAwait(false);
+            _pendingCompletes.Add(pending);
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!pending.Result.Task.IsCompleted)
+            {
+                WriteCompletions();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        await pending.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Marks every pending completion done in one transaction; called under <see cref="_lock"/>. Completes each caller's task.</summary>
+    private void WriteCompletions()
+    {
+        PendingComplete[] batch;
+        lock (_pendingCompletes)
+        {
+            batch = [.. _pendingCompletes];
+            _pendingCompletes.Clear();
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _connection ??= Open();
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "UPDATE dinggen_inbox SET state = 1, completed_at = $now, leased_until = NULL, next_attempt_at = NULL WHERE id = $id";
+                var now = command.Parameters.Add("$now", SqliteType.Integer);
+                var id = command.Parameters.Add("$id", SqliteType.Integer);
+                foreach (var pending in batch)
+                {
+                    now.Value = pending.NowMs;
+                    id.Value = pending.Id;
+                    command.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            if (ex is SqliteException)
+            {
+                _connection?.Dispose();
+                _connection = null;
+            }
+
+            // Nothing of the batch is marked done: the entries' leases expire and they run again (at-least-once).
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(ex);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -559,6 +628,16 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    /// <summary>A completion waiting for the transaction that writes it.</summary>
+    private sealed class PendingComplete(long id, long nowMs)
+    {
+        public long Id { get; } = id;
+
+        public long NowMs { get; } = nowMs;
+
+        public TaskCompletionSource Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>An add waiting for the transaction that writes it.</summary>
     private sealed class PendingAdd(DingInboxEntry entry)

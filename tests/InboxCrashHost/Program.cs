@@ -8,6 +8,8 @@ using Npgsql;
 
 // Usage: dotnet InboxCrashHost.dll --DingGen:Token=… --DingGen:AesKey=… --DingGen:AppKey=… --DingGen:Inbox:Path=<db> --HandledPath=<db>
 //    or: dotnet InboxCrashHost.dll --DingGen:Token=… … --DingGen:Inbox:ConnectionString=<cs> --DingGen:Inbox:Schema=<schema> (PostgreSQL)
+// Stream mode (the fake gateway): add --DingGen:AppSecret=… --DingGen:Stream:Enabled=true --DingGen:Stream:GatewayAddress=<gateway>
+//    (with the PostgreSQL inbox the replicas share the stream-connection lease: one of them holds the connection).
 // Listens on a free loopback port and prints "LISTENING <address>" once it accepts callbacks.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace DingGen;
 
 /// <summary>
-/// Dispatches the inbox: claims due entries (up to <see cref="DingInboxOptions.MaxConcurrency"/> at a time), opens each sealed envelope
+/// Dispatches the inbox: claims due entries in batches (up to <see cref="DingInboxOptions.MaxConcurrency"/> in flight; with entries in
+/// flight it claims again once half of the slots are free), opens each sealed envelope
 /// with its app's current keys, runs the handlers through <see cref="DingEventRouter"/> in a DI scope of its own, then completes the
 /// entry or schedules a retry with exponential backoff and jitter, and dead-letters it after <see cref="DingInboxOptions.MaxAttempts"/>.
 /// </summary>
@@ -40,6 +41,9 @@ internal sealed class DingInboxWorker : BackgroundService
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingInboxLog.Category);
     }
 
+    /// <summary>While the worker claims full batches, how often it refreshes the inbox counts of the gauges.</summary>
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Returns a number in [0, 1) for the jitter; replaceable in tests.</summary>
     internal Func<double> Jitter { get; set; } = static () => Random.Shared.NextDouble();
 
@@ -54,7 +58,12 @@ internal sealed class DingInboxWorker : BackgroundService
         Task<bool>? signal = null;
         Task? poll = null;
         var nextPurge = _time.GetUtcNow();
+        var nextStats = nextPurge;
         var storeDelay = _options.PollInterval;
+
+        // Claims are batched: with entries in flight the worker claims again only once half of its slots are free, so a backlog costs
+        // one claim per several entries, not one per completed entry.
+        var claimThreshold = Math.Max(1, _options.MaxConcurrency / 2);
 
         try
         {
@@ -63,7 +72,7 @@ internal sealed class DingInboxWorker : BackgroundService
                 inFlight.RemoveAll(static t => t.IsCompleted);
                 var free = _options.MaxConcurrency - inFlight.Count;
                 var claimedAll = false;
-                if (free > 0)
+                if (free >= claimThreshold || (free > 0 && inFlight.Count == 0))
                 {
                     var now = _time.GetUtcNow();
                     try
@@ -81,7 +90,14 @@ internal sealed class DingInboxWorker : BackgroundService
                             await PurgeAsync(now, stoppingToken).ConfigureAwait(false);
                         }
 
-                        _metrics.Update(await _inbox.GetStatsAsync(stoppingToken).ConfigureAwait(false));
+                        // The counts (depth, dead, oldest) for the gauges: each time the worker goes idle, and at most every
+                        // StatsInterval while it works through a backlog (the counts scan the table: not once per claim).
+                        if (!claimedAll || now >= nextStats)
+                        {
+                            nextStats = now + StatsInterval;
+                            _metrics.Update(await _inbox.GetStatsAsync(stoppingToken).ConfigureAwait(false));
+                        }
+
                         storeDelay = _options.PollInterval;
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DingGen;
+using Npgsql;
+
+namespace LoadHost;
+
+/// <summary>
+/// <c>LoadHost drain</c>: how many entries per second the inbox worker completes from a backlog, with the trivial handler and no intake.
+/// The host runs with its worker paused (<see cref="PausableInbox"/> claims nothing), the backlog is stored through
+/// <see cref="IDingInbox.AddAsync"/> (64 concurrent writers, as the endpoint would), then the worker is resumed and timed from its first
+/// claim until the last entry is completed.
+/// </summary>
+public static class DrainBench
+{
+    private const int Writers = 64;
+
+    public static async Task<int> RunAsync(string store, int count, string? concurrency, string token, string aesKey, string appKey)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DingGen:Token"] = token,
+            ["DingGen:AesKey"] = aesKey,
+            ["DingGen:AppKey"] = appKey,
+            ["DingGen:Inbox:MaxConcurrency"] = concurrency,
+        });
+        var dinggen = builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen"));
+        string? folder = null;
+        string? schema = null;
+        switch (store)
+        {
+            case "sqlite":
+                folder = Directory.CreateTempSubdirectory("dinggen-drain-").FullName;
+                dinggen.UseSqliteInbox(o => o.Path = Path.Combine(folder, "inbox.db"));
+                break;
+            case "postgres":
+                schema = NewSchema();
+                dinggen.UsePostgreSqlInbox(o =>
+                {
+                    o.ConnectionString = PostgresConnectionString();
+                    o.Schema = schema;
+                });
+                break;
+            default:
+                Console.Error.WriteLine("drain: the store is sqlite or postgres");
+                return 2;
+        }
+
+        // The worker's view of the store: claims nothing until resumed, counts completions.
+        var registered = builder.Services.Last(static d => d.ServiceType == typeof(IDingInbox));
+        builder.Services.Remove(registered);
+        builder.Services.AddSingleton(sp => new PausableInbox((IDingInbox)registered.ImplementationFactory!(sp), count));
+        builder.Services.AddSingleton<IDingInbox>(static sp => sp.GetRequiredService<PausableInbox>());
+        builder.Services.AddDingEventHandlers();
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        var inbox = host.Services.GetRequiredService<PausableInbox>();
+        try
+        {
+            var entries = Entries(count, token, aesKey, appKey);
+            var fill = Stopwatch.StartNew();
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < entries.Length)
+                {
+                    await inbox.AddAsync(entries[i]);
+                }
+            })));
+            fill.Stop();
+
+            inbox.Resume();
+            await inbox.Drained.WaitAsync(TimeSpan.FromMinutes(10));
+            var drain = inbox.DrainTime;
+            var handled = LoadHandlers.Handled;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} handled={handled}"));
+            return handled == count ? 0 : 1;
+        }
+        finally
+        {
+            await host.StopAsync();
+            if (folder is not null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            if (schema is not null)
+            {
+                await DropSchemaAsync(schema);
+            }
+        }
+    }
+
+    /// <summary>The PostgreSQL server of the bench: <c>DINGGEN_POSTGRES</c> (bench/load/run.sh starts a throwaway one when unset).</summary>
+    public static string PostgresConnectionString() =>
+        Environment.GetEnvironmentVariable("DINGGEN_POSTGRES") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("DINGGEN_POSTGRES is not set: run through bench/load/run.sh, or source scripts/postgres.sh and call dinggen_pg_start.");
+
+    public static string NewSchema() => "load_" + Guid.NewGuid().ToString("N");
+
+    public static async Task DropSchemaAsync(string schema)
+    {
+        await using var dataSource = new NpgsqlSlimDataSourceBuilder(PostgresConnectionString()).Build();
+        await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static DingInboxEntry[] Entries(int count, string token, string aesKey, string appKey)
+    {
+        var crypto = new DingCallbackCrypto(token, aesKey, appKey);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var entries = new DingInboxEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            var eventId = "drain-" + i.ToString("D8", CultureInfo.InvariantCulture);
+            var payload = $$"""{"EventType":"bpms_instance_change","eventId":"{{eventId}}","CorpId":"dingloadcorp","processInstanceId":"pi-{{i}}","type":"finish","result":"agree","title":"Drain {{i}}"}""";
+            var nonce = DingCallbackCrypto.CreateNonce(8);
+            var encrypt = crypto.Encrypt(Encoding.UTF8.GetBytes(payload));
+            entries[i] = new DingInboxEntry
+            {
+                AppName = string.Empty,
+                EventType = DingEventTypes.BpmsInstanceChange,
+                DedupKey = DingEventTypes.BpmsInstanceChange + ":" + eventId,
+                EventId = eventId,
+                CorpId = "dingloadcorp",
+                ReceivedAt = DateTimeOffset.UtcNow,
+                Envelope = new DingSealedMessage(crypto.ComputeSignature(timestamp, nonce, encrypt), timestamp, nonce, encrypt),
+            };
+        }
+
+        return entries;
+    }
+}
+
+/// <summary>The store as the worker sees it in the drain bench: claims nothing until <see cref="Resume"/>; times the drain.</summary>
+public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox
+{
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _drain = new();
+    private volatile bool _paused = true;
+    private int _completed;
+    private int _claims;
+
+    public Task Drained => _drained.Task;
+
+    public TimeSpan DrainTime => _drain.Elapsed;
+
+    public int Claims => _claims;
+
+    public void Resume() => _paused = false;
+
+    public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        if (_paused)
+        {
+            return [];
+        }
+
+        if (!_drain.IsRunning && _completed == 0)
+        {
+            _drain.Start();
+        }
+
+        Interlocked.Increment(ref _claims);
+        return await inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
+    }
+
+    public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await inner.CompleteAsync(id, now, cancellationToken);
+        if (Interlocked.Increment(ref _completed) == expected)
+        {
+            _drain.Stop();
+            _drained.TrySetResult();
+        }
+    }
+
+    public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        _drained.TrySetException(new InvalidOperationException("an entry failed: " + errorSummary));
+        return inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
+    }
+
+    public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
+
+    public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default) => inner.GetStatsAsync(cancellationToken);
+}
