@@ -123,7 +123,25 @@ internal sealed class PostgreSqlDingStore : IAsyncDisposable
 /// <summary>Creates or migrates the schema when the host starts (before the inbox worker and the stream service run).</summary>
 internal sealed class PostgreSqlSchemaInitializer(PostgreSqlDingStore store) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken) => await store.Schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Creates or migrates the schema. A database that cannot be reached stops the host from starting, with one message that says what
+    /// to check: a host that could not store deliveries must not acknowledge any.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                "DingGen: the PostgreSQL inbox could not reach its database at start-up (" + ex.Message + "). Check DingGen:Inbox:ConnectionString " +
+                "(host, port, credentials, database) and that the server accepts connections from this replica; the host does not start without " +
+                "it, so no delivery is acknowledged that could not be stored.",
+                ex);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
