@@ -53,7 +53,9 @@ public sealed class DingCallbackCrypto
     private readonly byte[] _key;
     private readonly byte[] _iv;
     private readonly byte[] _ownerKeyUtf8;
-    private Aes? _cachedAes;
+    // One AES object per slot, keyed once: concurrent callbacks on different threads each find one instead of creating (and keying)
+    // a new object whenever two overlap, as a single cached object forced.
+    private readonly Aes?[] _aesCache = new Aes?[Math.Clamp(Environment.ProcessorCount, 2, 16)];
 
     [ThreadStatic]
     private static byte[]? t_randomPool;
@@ -644,23 +646,32 @@ public sealed class DingCallbackCrypto
 
     private Aes RentAes()
     {
-        var aes = Interlocked.Exchange(ref _cachedAes, null);
-        if (aes is not null)
+        var start = (uint)Environment.CurrentManagedThreadId;
+        for (var i = 0u; i < (uint)_aesCache.Length; i++)
         {
-            return aes;
+            if (Interlocked.Exchange(ref _aesCache[(start + i) % (uint)_aesCache.Length], null) is { } cached)
+            {
+                return cached;
+            }
         }
 
-        aes = Aes.Create();
+        var aes = Aes.Create();
         aes.Key = _key;
         return aes;
     }
 
     private void ReturnAes(Aes aes)
     {
-        if (Interlocked.CompareExchange(ref _cachedAes, aes, null) is not null)
+        var start = (uint)Environment.CurrentManagedThreadId;
+        for (var i = 0u; i < (uint)_aesCache.Length; i++)
         {
-            aes.Dispose();
+            if (Interlocked.CompareExchange(ref _aesCache[(start + i) % (uint)_aesCache.Length], aes, null) is null)
+            {
+                return;
+            }
         }
+
+        aes.Dispose();
     }
 
     private readonly ref struct SignatureParts(ReadOnlySpan<char> token, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
