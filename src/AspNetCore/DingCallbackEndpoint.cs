@@ -61,7 +61,7 @@ internal sealed class DingCallbackEndpoint
             http.Response.StatusCode = response.StatusCode;
             http.Response.ContentType = DingCallbackResponse.ContentType;
             http.Response.ContentLength = response.Body.Length;
-            await http.Response.Body.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
+            await http.Response.BodyWriter.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

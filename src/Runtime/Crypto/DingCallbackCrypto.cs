@@ -53,7 +53,9 @@ public sealed class DingCallbackCrypto
     private readonly byte[] _key;
     private readonly byte[] _iv;
     private readonly byte[] _ownerKeyUtf8;
-    private Aes? _cachedAes;
+    // One AES object per slot, keyed once: concurrent callbacks on different threads each find one instead of creating (and keying)
+    // a new object whenever two overlap, as a single cached object forced.
+    private readonly Aes?[] _aesCache = new Aes?[Math.Clamp(Environment.ProcessorCount, 2, 16)];
 
     [ThreadStatic]
     private static byte[]? t_randomPool;
@@ -216,6 +218,37 @@ public sealed class DingCallbackCrypto
             throw new ArgumentException("The random prefix must be exactly 16 bytes.", nameof(randomPrefix));
         }
 
+        var length = EncryptedLength(message.Length);
+        char[]? rented = null;
+        var base64 = length <= StackallocThreshold
+            ? stackalloc char[StackallocThreshold]
+            : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            var written = EncryptTo(message, randomPrefix, base64);
+            return new string(base64.Slice(0, written));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>The length of the Base64 <c>encrypt</c> value of a message of <paramref name="messageLength"/> bytes.</summary>
+    private int EncryptedLength(int messageLength)
+    {
+        var frameLength = FrameHeaderLength + messageLength + _ownerKeyUtf8.Length;
+        var total = frameLength + PaddingBlockSize - (frameLength % PaddingBlockSize);
+        return ((total + 2) / 3) * 4;
+    }
+
+    /// <summary>Encrypts <paramref name="message"/> and writes the Base64 <c>encrypt</c> value to <paramref name="destination"/>
+    /// (at least <see cref="EncryptedLength"/> characters); returns the characters written.</summary>
+    private int EncryptTo(ReadOnlySpan<byte> message, ReadOnlySpan<byte> randomPrefix, Span<char> destination)
+    {
         var frameLength = FrameHeaderLength + message.Length + _ownerKeyUtf8.Length;
         var padding = PaddingBlockSize - (frameLength % PaddingBlockSize);
         var total = frameLength + padding;
@@ -249,7 +282,9 @@ public sealed class DingCallbackCrypto
                 ReturnAes(aes);
             }
 
-            return Convert.ToBase64String(cipher);
+            return Convert.TryToBase64Chars(cipher, destination, out var written)
+                ? written
+                : throw new ArgumentException("The destination is too small for the encrypted value.", nameof(destination));
         }
         finally
         {
@@ -306,6 +341,48 @@ public sealed class DingCallbackCrypto
 
     /// <summary>The reply DingTalk expects for every accepted callback: the string <c>success</c>, sealed with the callback's timestamp and nonce.</summary>
     public DingSealedMessage CreateSuccessReply(string timestamp, string nonce) => Seal(SuccessUtf8, timestamp, nonce);
+
+    /// <summary>
+    /// The body of <see cref="CreateSuccessReply"/> as UTF-8 JSON, byte for byte what <see cref="DingSealedMessage.ToReplyUtf8Json"/>
+    /// writes, without the sealed message's strings: the ciphertext and signature stay on the stack and the JSON goes through a
+    /// per-thread writer; the only allocation is the returned array.
+    /// </summary>
+    internal byte[] CreateSuccessReplyUtf8Json(string timestamp, string nonce)
+    {
+        if (string.IsNullOrEmpty(timestamp))
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.EncryptionTimestampIllegal);
+        }
+
+        if (string.IsNullOrEmpty(nonce))
+        {
+            throw new DingCryptoException(DingCryptoErrorCode.EncryptionNonceIllegal);
+        }
+
+        Span<byte> random = stackalloc byte[RandomPrefixLength];
+        FillRandomPrefix(random);
+        var length = EncryptedLength(SuccessUtf8.Length);
+        char[]? rented = null;
+        var encrypt = length <= StackallocThreshold
+            ? stackalloc char[StackallocThreshold]
+            : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            encrypt = encrypt.Slice(0, EncryptTo(SuccessUtf8, random, encrypt));
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+            ComputeSignatureHash(timestamp, nonce, encrypt, hash);
+            Span<char> signature = stackalloc char[SignatureLength];
+            Convert.TryToHexStringLower(hash, signature, out _);
+            return ReplyWriter.Write(signature, timestamp, nonce, encrypt);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
 
     /// <summary>
     /// Generates a nonce for a reply: <paramref name="length"/> letters and digits from a cryptographic source.
@@ -569,23 +646,32 @@ public sealed class DingCallbackCrypto
 
     private Aes RentAes()
     {
-        var aes = Interlocked.Exchange(ref _cachedAes, null);
-        if (aes is not null)
+        var start = (uint)Environment.CurrentManagedThreadId;
+        for (var i = 0u; i < (uint)_aesCache.Length; i++)
         {
-            return aes;
+            if (Interlocked.Exchange(ref _aesCache[(start + i) % (uint)_aesCache.Length], null) is { } cached)
+            {
+                return cached;
+            }
         }
 
-        aes = Aes.Create();
+        var aes = Aes.Create();
         aes.Key = _key;
         return aes;
     }
 
     private void ReturnAes(Aes aes)
     {
-        if (Interlocked.CompareExchange(ref _cachedAes, aes, null) is not null)
+        var start = (uint)Environment.CurrentManagedThreadId;
+        for (var i = 0u; i < (uint)_aesCache.Length; i++)
         {
-            aes.Dispose();
+            if (Interlocked.CompareExchange(ref _aesCache[(start + i) % (uint)_aesCache.Length], aes, null) is null)
+            {
+                return;
+            }
         }
+
+        aes.Dispose();
     }
 
     private readonly ref struct SignatureParts(ReadOnlySpan<char> token, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)

@@ -197,7 +197,7 @@ public sealed class DingCallbackProcessor
             {
                 activity?.SetTag("dinggen.event_type", handshake);
                 DingGenLog.UrlValidationAnswered(_logger, _displayName, handshake);
-                return Complete(start, activity, "validated", 200, crypto.CreateSuccessReply(timestamp, nonce).ToReplyUtf8Json());
+                return Complete(start, activity, "validated", 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
             }
 
             var eventType = _pipeline.Router.GetEventType(envelope.EventTypeUtf8, out _);
@@ -215,7 +215,7 @@ public sealed class DingCallbackProcessor
                     return Complete(start, activity, "inbox_failed", 500, ErrorBody((int)DingCallbackErrorCode.InboxUnavailable, "the event could not be stored; DingTalk will redeliver it"));
                 }
 
-                return Complete(start, activity, added == DingInboxAddResult.Added ? "enqueued" : "duplicate", 200, crypto.CreateSuccessReply(timestamp, nonce).ToReplyUtf8Json());
+                return Complete(start, activity, added == DingInboxAddResult.Added ? "enqueued" : "duplicate", 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
             }
 
             // 7b. Deliver now. Handlers get the host's stopping token, not the request's abort token.
@@ -236,7 +236,7 @@ public sealed class DingCallbackProcessor
             }
 
             var outcome = result.Status == DingDispatchStatus.Handled ? "handled" : "unhandled";
-            return Complete(start, activity, outcome, 200, crypto.CreateSuccessReply(timestamp, nonce).ToReplyUtf8Json());
+            return Complete(start, activity, outcome, 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
         }
         finally
         {
@@ -313,19 +313,7 @@ public sealed class DingCallbackProcessor
         return new DingCallbackResponse(status, body);
     }
 
-    private static byte[] ErrorBody(int errorCode, string message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("errcode"u8, errorCode);
-            writer.WriteString("errmsg"u8, message);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] ErrorBody(int errorCode, string message) => ReplyWriter.WriteError(errorCode, message);
 
     private static bool HasDispatcher(IServiceProvider services)
     {

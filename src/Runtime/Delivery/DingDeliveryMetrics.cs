@@ -20,6 +20,12 @@ internal sealed class DingDeliveryMetrics
 
     public void Delivered(string app, string channel, string eventType, string outcome, TimeSpan elapsed)
     {
+        // Without a listener (no OpenTelemetry, no dotnet-counters) there is nothing to build the tags for.
+        if (!_deliveries.Enabled && !_duration.Enabled)
+        {
+            return;
+        }
+
         _deliveries.Add(
             1,
             new KeyValuePair<string, object?>("dinggen.app", app),

@@ -61,12 +61,15 @@ public sealed class DingDeliveryPipeline
         var start = _time.GetTimestamp();
         var app = DingGenServiceCollectionExtensions.DisplayName(delivery.AppName);
         var channel = delivery.ChannelName;
-        var observer = delivery.Channel == DingDeliveryChannel.HttpPush && delivery.InboxEntryId is null ? new HandlerObserver() : null;
+        // Handler durations are only needed for the deadline warning: HTTP push answered after the handlers, with warnings logged.
+        var observer = delivery.Channel == DingDeliveryChannel.HttpPush && delivery.InboxEntryId is null && _logger.IsEnabled(LogLevel.Warning)
+            ? new HandlerObserver()
+            : null;
         DingDispatchResult result;
-        string eventId;
+        DingEventContext context;
         await using (var scope = _scopes.CreateAsyncScope())
         {
-            var context = new DingEventContext(delivery.EventType, delivery.Payload, scope.ServiceProvider)
+            context = new DingEventContext(delivery.EventType, delivery.Payload, scope.ServiceProvider)
             {
                 EventId = delivery.EventId!,
                 CorpId = delivery.CorpId,
@@ -78,7 +81,6 @@ public sealed class DingDeliveryPipeline
                 TimeProvider = _time,
                 Observer = observer,
             };
-            eventId = context.EventId;
 
             try
             {
@@ -91,11 +93,15 @@ public sealed class DingDeliveryPipeline
         }
 
         var elapsed = _time.GetElapsedTime(start);
+
+        // The event id is the payload's hash when DingTalk sent none: computed only for a log line or an observer that shows it.
+        var eventId = delivery.EventId is { Length: > 0 } given ? given : null;
         string outcome;
         switch (result.Status)
         {
             case DingDispatchStatus.Failed:
                 var consequence = Consequence(delivery);
+                eventId ??= context.EventId;
                 foreach (var failure in result.Failures)
                 {
                     if (failure.IsDispatcherFailure)
@@ -115,7 +121,11 @@ public sealed class DingDeliveryPipeline
                 break;
             default:
                 outcome = "unhandled";
-                DingDeliveryLog.Unhandled(_logger, delivery.EventType, eventId, app, channel);
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    DingDeliveryLog.Unhandled(_logger, delivery.EventType, eventId ??= context.EventId, app, channel);
+                }
+
                 break;
         }
 
@@ -125,10 +135,14 @@ public sealed class DingDeliveryPipeline
         }
 
         _metrics.Delivered(app, channel, delivery.EventType, outcome, elapsed);
-        DingDeliveryLog.Completed(_logger, delivery.EventType, eventId, app, channel, delivery.CorpId, outcome, elapsed.TotalMilliseconds);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            DingDeliveryLog.Completed(_logger, delivery.EventType, eventId ??= context.EventId, app, channel, delivery.CorpId, outcome, elapsed.TotalMilliseconds);
+        }
+
         if (_observers.Length > 0)
         {
-            Notify(delivery, channel, eventId, result, elapsed);
+            Notify(delivery, channel, eventId ?? context.EventId, result, elapsed);
         }
 
         return result;
@@ -165,44 +179,66 @@ public sealed class DingDeliveryPipeline
         _ => "recovery keeps it and tries it again",
     };
 
-    /// <summary>Collects each handler's duration for the deadline warning.</summary>
+    /// <summary>
+    /// Collects each handler's duration for the deadline warning. The first handler (the usual case) is kept in fields, so a delivery
+    /// costs this one small object; a list is made only for a second handler.
+    /// </summary>
     private sealed class HandlerObserver : IDingHandlerObserver
     {
-        private readonly List<(string Handler, TimeSpan Duration, bool Failed)> _handlers = new(2);
+        private (string Handler, TimeSpan Duration, bool Failed) _first;
+        private int _count;
+        private List<(string Handler, TimeSpan Duration, bool Failed)>? _more;
 
         public void OnHandlerCompleted(DingEventContext context, string handlerName, TimeSpan duration, Exception? exception)
         {
-            lock (_handlers)
+            lock (this)
             {
-                _handlers.Add((handlerName, duration, exception is not null));
+                var entry = (handlerName, duration, exception is not null);
+                if (_count++ == 0)
+                {
+                    _first = entry;
+                }
+                else
+                {
+                    (_more ??= new(2)).Add(entry);
+                }
             }
         }
 
         public string Describe()
         {
-            lock (_handlers)
+            lock (this)
             {
-                if (_handlers.Count == 0)
+                if (_count == 0)
                 {
                     return "(none reported)";
                 }
 
                 var text = new StringBuilder();
-                foreach (var (handler, duration, failed) in _handlers)
+                Append(text, _first);
+                if (_more is not null)
                 {
-                    if (text.Length > 0)
+                    foreach (var entry in _more)
                     {
-                        text.Append(", ");
-                    }
-
-                    text.Append(handler).Append(' ').Append(Math.Round(duration.TotalMilliseconds, 1).ToString(CultureInfo.InvariantCulture)).Append(" ms");
-                    if (failed)
-                    {
-                        text.Append(" (failed)");
+                        Append(text, entry);
                     }
                 }
 
                 return text.ToString();
+            }
+        }
+
+        private static void Append(StringBuilder text, (string Handler, TimeSpan Duration, bool Failed) entry)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(", ");
+            }
+
+            text.Append(entry.Handler).Append(' ').Append(Math.Round(entry.Duration.TotalMilliseconds, 1).ToString(CultureInfo.InvariantCulture)).Append(" ms");
+            if (entry.Failed)
+            {
+                text.Append(" (failed)");
             }
         }
     }

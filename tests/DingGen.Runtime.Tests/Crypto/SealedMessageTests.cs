@@ -24,6 +24,46 @@ public sealed class SealedMessageTests
         Assert.True(opened > 10, $"only {opened} positive vectors");
     }
 
+    [Theory]
+    [InlineData("1717034400123", "bR4kWm9Z")]
+    [InlineData("17170<34>&'+", "n\"o\\n\u00e9\u4e2d")]
+    [InlineData("1", "x")]
+    public void The_reply_written_without_strings_is_byte_for_byte_the_sealed_messages_reply(string timestamp, string nonce)
+    {
+        var crypto = new DingCallbackCrypto("Tk7vQ2mR9x", "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS", "dingzq4bkl7mxn0ofa2c");
+
+        for (var i = 0; i < 50; i++)
+        {
+            var body = crypto.CreateSuccessReplyUtf8Json(timestamp, nonce);
+
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var reply = new DingSealedMessage(
+                root.GetProperty("msg_signature").GetString()!, root.GetProperty("timeStamp").GetString()!, root.GetProperty("nonce").GetString()!, root.GetProperty("encrypt").GetString()!);
+            Assert.Equal(["msg_signature", "timeStamp", "nonce", "encrypt"], root.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(timestamp, reply.Timestamp);
+            Assert.Equal(nonce, reply.Nonce);
+            Assert.Equal(DingCryptoErrorCode.None, crypto.Open(reply, out var plaintext));
+            Assert.Equal("success", Encoding.UTF8.GetString(plaintext!));
+            Assert.Equal(reply.ToReplyUtf8Json(), body);
+        }
+    }
+
+    [Fact]
+    public void An_error_body_and_a_reply_after_a_huge_one_are_unaffected_by_the_writer_reused_on_the_thread()
+    {
+        var crypto = new DingCallbackCrypto("Tk7vQ2mR9x", "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS", "dingzq4bkl7mxn0ofa2c");
+        var huge = new string('7', 100_000);
+
+        var large = crypto.CreateSuccessReplyUtf8Json(huge, "n1");
+        var error = ReplyWriter.WriteError(900006, "the signature does not match");
+        var small = crypto.CreateSuccessReplyUtf8Json("1717034400123", "n2");
+
+        Assert.Equal(huge, JsonDocument.Parse(large).RootElement.GetProperty("timeStamp").GetString());
+        Assert.Equal("""{"errcode":900006,"errmsg":"the signature does not match"}""", Encoding.UTF8.GetString(error));
+        Assert.Equal("n2", JsonDocument.Parse(small).RootElement.GetProperty("nonce").GetString());
+    }
+
     [Fact]
     public void Seal_then_open_round_trips_with_a_fresh_millisecond_timestamp_and_an_8_character_nonce()
     {
