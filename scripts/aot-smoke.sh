@@ -239,13 +239,21 @@ if grep -E "warning IL[23][0-9]{3}" artifacts/aot/crash-publish.log >&2; then
   exit 1
 fi
 [ -f "$crash_out/libe_sqlite3.so" ] || { echo "the native SQLite library is not beside the inbox host" >&2; exit 1; }
-echo "crash test against the native inbox host"
+# The multi-replica crash tests (HTTP and stream mode) run the same native host as three replicas on one PostgreSQL database:
+# a throwaway cluster unless DINGGEN_POSTGRES names a server.
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+trap dinggen_pg_stop EXIT
+dinggen_pg_start || { echo "could not start PostgreSQL for the multi-replica crash tests (set DINGGEN_POSTGRES)" >&2; exit 1; }
+echo "crash tests against the native inbox host (SQLite; three replicas on PostgreSQL, HTTP and stream mode)"
 if ! DINGGEN_INBOX_CRASH_HOST="$repo/$crash_out/InboxCrashHost" timeout 600 dotnet test tests/DingGen.Inbox.Tests -c Release --no-build \
   --filter "FullyQualifiedName~CrashTests" --blame-hang-timeout 5m --logger "console;verbosity=normal" < /dev/null > artifacts/aot/crash-test.log 2>&1; then
   cat artifacts/aot/crash-test.log >&2
   echo "the crash test failed against the native inbox host" >&2
   exit 1
 fi
-grep -E "SIGKILL after|acknowledged after|Passed " artifacts/aot/crash-test.log || true
+grep -E "SIGKILL|acknowledged after|took over|Passed " artifacts/aot/crash-test.log || true
+dinggen_pg_stop
+trap - EXIT
 
 echo "AOT smoke test passed"
