@@ -178,31 +178,4 @@ public sealed class SampleCommandTests : IAsyncLifetime
     }
 
     private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
-
-    /// <summary>A loopback HTTP server answering every request with one delegate (a broken or silent DingTalk).</summary>
-    private sealed class LoopbackServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private LoopbackServer(WebApplication app) => _app = app;
-
-        public string BaseAddress => _app.Urls.First() + "/";
-
-        public static async Task<LoopbackServer> StartAsync(RequestDelegate handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.Run(handler);
-            await app.StartAsync();
-            return new LoopbackServer(app);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
 }
