@@ -69,26 +69,34 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     {
         ArgumentNullException.ThrowIfNull(entry);
         var pending = new PendingAdd(entry);
-        lock (_pendingAdds)
+        await CommitInGroupAsync(_pendingAdds, pending, pending.Result.Task, WriteBatch, cancellationToken).ConfigureAwait(false);
+        return await pending.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Group commit: queues <paramref name="pending"/>, takes the writer connection and writes every queued item with
+    /// <paramref name="write"/> — unless an earlier holder of the connection already committed this one with its own batch
+    /// (<paramref name="done"/> completed). The caller then awaits its own result.
+    /// </summary>
+    private async ValueTask CommitInGroupAsync<T>(List<T> queue, T pending, Task done, Action write, CancellationToken cancellationToken)
+    {
+        lock (queue)
         {
-            _pendingAdds.Add(pending);
+            queue.Add(pending);
         }
 
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // An earlier holder of the lock may already have committed this entry with its own batch.
-            if (!pending.Result.Task.IsCompleted)
+            if (!done.IsCompleted)
             {
-                WriteBatch();
+                write();
             }
         }
         finally
         {
             _lock.Release();
         }
-
-        return await pending.Result.Task.ConfigureAwait(false);
     }
 
     /// <summary>Writes every pending add in one transaction; called under <see cref="_lock"/>. Completes each add's task.</summary>
@@ -202,24 +210,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var pending = new PendingComplete(id, now.ToUnixTimeMilliseconds());
-        lock (_pendingCompletes)
-        {
-            _pendingCompletes.Add(pending);
-        }
-
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!pending.Result.Task.IsCompleted)
-            {
-                WriteCompletions();
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-
+        await CommitInGroupAsync(_pendingCompletes, pending, pending.Result.Task, WriteCompletions, cancellationToken).ConfigureAwait(false);
         await pending.Result.Task.ConfigureAwait(false);
     }
 
