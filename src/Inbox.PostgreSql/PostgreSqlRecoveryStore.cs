@@ -10,8 +10,8 @@ namespace DingGen.Inbox.PostgreSql;
 /// <remarks>
 /// The unfinished rows keep what <see cref="DingJsonLinesRecoveryStore"/> keeps: the entry as DingTalk listed it (tag, time, corp id,
 /// raw JSON, data), until it is handled or no handler wants it. With the inbox on, a recovered event of a handled type is put into the
-/// inbox (sealed with the app's keys) and recorded here as handled without ever storing its data; data reaches this table only for an
-/// app whose inbox is off, and is deleted once the entry is finished. Restrict access to the schema accordingly.
+/// inbox (sealed with the app's keys) and recorded here as handled without ever storing its data; data reaches this table only for
+/// a moment, for an entry whose event type no module handles. Documented in docs/scale-out.md.
 /// </remarks>
 internal sealed class PostgreSqlRecoveryStore : IDingRecoveryStore
 {
