@@ -16,7 +16,9 @@ public static class PostgreSqlInboxBuilderExtensions
     /// section's <c>Inbox</c> sub-section: <c>DingGen:Inbox:ConnectionString</c>, <c>DingGen:Inbox:Schema</c>). Every replica of the host
     /// points at the same database: a delivery stored by one replica is a duplicate on all others, a claimed entry runs on one replica at a
     /// time, and an entry whose replica died runs on another once its lease (<see cref="DingInboxOptions.LeaseDuration"/>) expired. The
-    /// replay guard's memory of accepted requests and the stream-connection lease are kept in the same database.
+    /// replay guard's memory of accepted requests, the stream-connection lease and the failed-event recovery's record (handled and
+    /// unfinished entries, <see cref="IDingRecoveryStore"/>) are kept in the same database, and a recovery runs on one replica at a time
+    /// (<see cref="IDingRecoveryLock"/>, an advisory lock).
     /// </summary>
     /// <param name="builder">The app's builder: <c>services.AddDingGen(section).UsePostgreSqlInbox()</c>.</param>
     /// <param name="configure">Adjusts the options after configuration binding.</param>
@@ -83,10 +85,15 @@ public static class PostgreSqlInboxBuilderExtensions
             services.AddSingleton<IHostedService>(static sp => new PostgreSqlSchemaInitializer(sp.GetRequiredService<PostgreSqlDingStore>()));
             services.TryAddSingleton<IDingReplayGuardStore>(static sp => new PostgreSqlReplayGuardStore(sp.GetRequiredService<PostgreSqlDingStore>()));
             services.TryAddSingleton<IDingStreamLease>(static sp => new PostgreSqlStreamLease(sp.GetRequiredService<PostgreSqlDingStore>()));
-            //PG4            services.TryAddSingleton<IDingReplayGuardStore>(static sp => new PostgreSqlReplayGuardStore(sp.GetRequiredService<PostgreSqlDingStore>()));
-            //PG4            services.TryAddSingleton<IDingStreamLease>(static sp => new PostgreSqlStreamLease(sp.GetRequiredService<PostgreSqlDingStore>(), sp.GetRequiredService<TimeProvider>()));
+
+            // Added (not tried): whatever order AddFailedEventRecovery and this call come in, the last registration is the one resolved.
+            services.AddSingleton<IDingRecoveryLock>(static sp => new PostgreSqlRecoveryLock(sp.GetRequiredService<PostgreSqlDingStore>().Schema));
         }
 
+        // This app's failed-event recovery records in the shared database (the keyed store AddFailedEventRecovery resolves).
+        var name = builder.Name;
+        services.AddKeyedSingleton<IDingRecoveryStore>(name, (sp, _) =>
+            new PostgreSqlRecoveryStore(sp.GetRequiredService<PostgreSqlDingStore>().Schema, name, sp.GetService<TimeProvider>()));
         return builder.UseInbox(static sp => sp.GetRequiredService<PostgreSqlDingInbox>());
     }
 }

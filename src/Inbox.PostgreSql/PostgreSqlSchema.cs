@@ -10,7 +10,7 @@ namespace DingGen.Inbox.PostgreSql;
 internal sealed class PostgreSqlSchema
 {
     /// <summary>The schema version this build writes and understands.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Step N brings the schema from version N-1 to N. Add steps; never edit a shipped one.</summary>
     private static readonly string[] Migrations =
@@ -50,6 +50,32 @@ internal sealed class PostgreSqlSchema
             holder text NOT NULL,
             acquired_at timestamptz NOT NULL,
             expires_at timestamptz NOT NULL);
+        """,
+        """
+        CREATE TABLE {0}.recovery_handled (
+            app text NOT NULL,
+            tag text NOT NULL,
+            event_time bigint NOT NULL,
+            sha256 text NOT NULL,
+            recovered_at timestamptz NOT NULL,
+            PRIMARY KEY (app, tag, event_time, sha256));
+        CREATE TABLE {0}.recovery_pending (
+            id bigint GENERATED ALWAYS AS IDENTITY,
+            app text NOT NULL,
+            tag text NOT NULL,
+            event_time bigint NOT NULL,
+            sha256 text NOT NULL,
+            state smallint NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at timestamptz NOT NULL,
+            last_error text,
+            entry_tag text NOT NULL,
+            entry_time bigint NOT NULL,
+            corp_id text,
+            raw text NOT NULL,
+            data text,
+            PRIMARY KEY (app, tag, event_time, sha256));
+        CREATE INDEX ix_recovery_pending_order ON {0}.recovery_pending (app, id);
         """,
     ];
 

@@ -58,6 +58,12 @@ public sealed record DingRecoveryEntry(string Tag, DateTimeOffset EventTime, str
 /// <param name="Pages">How many pages of the failed list were read.</param>
 public sealed record DingRecoveryReport(IReadOnlyList<DingRecoveryEntry> Entries, int Pages)
 {
+    /// <summary>
+    /// Whether this run did nothing because another run of the same app held the <see cref="IDingRecoveryLock"/> (another replica, or a
+    /// concurrent call in this process); <see cref="Entries"/> is then empty and <see cref="Pages"/> is 0. The run holding it does the work.
+    /// </summary>
+    public bool SkippedBecauseAnotherReplicaIsRecovering { get; init; }
+
     /// <summary>How many entries had <paramref name="outcome"/>.</summary>
     public int Count(DingRecoveryOutcome outcome)
     {
@@ -137,14 +143,39 @@ public sealed partial class DingFailedEventRecovery
     /// </summary>
     internal DingInboxWriter? Inbox { get; init; }
 
+    /// <summary>
+    /// Lets one recovery of the app run at a time (across replicas when the lock is shared, e.g. the PostgreSQL inbox's); default: a
+    /// lock of this instance only.
+    /// </summary>
+    public IDingRecoveryLock Lock { get; init; } = new DingInProcessRecoveryLock();
+
     /// <summary>The name of the DingTalk app, passed to handlers as <see cref="DingEventContext.AppName"/>; <see langword="null"/> for the default app.</summary>
     public string? AppName { get; init; }
 
     /// <summary>Pulls every page of the failed list and recovers each entry.</summary>
     /// <param name="cancellationToken">Stops the recovery between entries and is passed to handlers.</param>
-    /// <returns>One row per distinct entry.</returns>
+    /// <returns>
+    /// One row per distinct entry; or, when another run of the app holds the <see cref="Lock"/>, an empty report with
+    /// <see cref="DingRecoveryReport.SkippedBecauseAnotherReplicaIsRecovering"/> set.
+    /// </returns>
     /// <exception cref="DingTalkApiException">DingTalk refused the failed-list call (entries recovered before it stay recorded).</exception>
     public async Task<DingRecoveryReport> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var appName = AppName ?? DingGenServiceCollectionExtensions.DefaultAppName;
+        var held = await Lock.TryAcquireAsync(appName, cancellationToken).ConfigureAwait(false);
+        if (held is null)
+        {
+            RecoverySkipped(_logger, appName.Length == 0 ? "(default)" : appName);
+            return new DingRecoveryReport([], 0) { SkippedBecauseAnotherReplicaIsRecovering = true };
+        }
+
+        await using (held.ConfigureAwait(false))
+        {
+            return await RecoverLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<DingRecoveryReport> RecoverLockedAsync(CancellationToken cancellationToken)
     {
         var entries = new List<DingRecoveryEntry>();
         var seen = new HashSet<DingRecoveryKey>();
@@ -342,4 +373,8 @@ public sealed partial class DingFailedEventRecovery
     [LoggerMessage(EventId = 60, EventName = "FailedEventRecovered", Level = LogLevel.Information,
         Message = "Recovered failed DingTalk event {EventType} of {EventTime:o}: {Outcome} (event {EventId}).")]
     private static partial void EntryRecovered(ILogger logger, string eventType, DateTimeOffset eventTime, DingRecoveryOutcome outcome, string eventId);
+
+    [LoggerMessage(EventId = 61, EventName = "FailedEventRecoverySkipped", Level = LogLevel.Information,
+        Message = "Failed-event recovery of app {AppName} skipped: another replica (or run) is recovering it.")]
+    private static partial void RecoverySkipped(ILogger logger, string appName);
 }

@@ -83,6 +83,7 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
 
         services.TryAddKeyedSingleton<IDingRecoveryStore>(name, (sp, _) =>
             sp.GetService<IDingRecoveryStore>() ?? new DingJsonLinesRecoveryStore(Settings(sp, name).StorePath, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IDingRecoveryLock, DingInProcessRecoveryLock>();
         services.AddKeyedSingleton(name, (sp, _) =>
         {
             var settings = Settings(sp, name);
@@ -94,6 +95,7 @@ public static class DingFailedEventRecoveryServiceCollectionExtensions
                 sp.GetService<ILogger<DingFailedEventRecovery>>())
             {
                 Inbox = sp.GetService<DingInboxWriter>(),
+                Lock = sp.GetRequiredService<IDingRecoveryLock>(),
                 MaxPages = settings.MaxPages,
                 MaxAttempts = settings.MaxAttempts,
                 RetryInitialDelay = settings.RetryInitialDelay,

@@ -300,6 +300,34 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_run_while_another_run_of_the_app_holds_the_lock_is_skipped_and_reads_nothing()
+    {
+        var dispatcher = new TestDispatcher("user_add_org");
+        await using var services = Build(dispatcher);
+        var recovery = services.GetRequiredService<DingFailedEventRecovery>();
+        Assert.Same(services.GetRequiredService<IDingRecoveryLock>(), recovery.Lock);
+        _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["u-1"]}""");
+
+        var held = await recovery.Lock.TryAcquireAsync(DingGenServiceCollectionExtensions.DefaultAppName);
+        Assert.NotNull(held);
+        var skipped = await recovery.RecoverAsync();
+        Assert.True(skipped.SkippedBecauseAnotherReplicaIsRecovering);
+        Assert.Empty(skipped.Entries);
+        Assert.Equal(1, _server.PendingFailedEvents);
+        Assert.Empty(dispatcher.HandlerRuns);
+
+        await held.DisposeAsync();
+        var ran = await recovery.RecoverAsync();
+        Assert.False(ran.SkippedBecauseAnotherReplicaIsRecovering);
+        Assert.Equal(DingRecoveryOutcome.Handled, Assert.Single(ran.Entries).Outcome);
+
+        // Released after the run: another run may start.
+        var again = await recovery.Lock.TryAcquireAsync(DingGenServiceCollectionExtensions.DefaultAppName);
+        Assert.NotNull(again);
+        await again.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_DingTalk_error_on_the_failed_list_call_surfaces_as_the_typed_exception()
     {
         await using var services = Build(new TestDispatcher("user_add_org"));
