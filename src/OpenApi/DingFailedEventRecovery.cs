@@ -320,7 +320,17 @@ public sealed partial class DingFailedEventRecovery
         if (Inbox is { } inbox && inbox.ShouldStore(appName, eventType))
         {
             // The inbox is durable and retries on its own, with its own dead-letter state.
-            var stored = await inbox.EnqueueRecoveredEventAsync(appName, eventType, eventId, corpId, adapted.Payload, cancellationToken).ConfigureAwait(false);
+            DingInboxAddResult stored;
+            try
+            {
+                stored = await inbox.EnqueueRecoveredEventAsync(appName, eventType, eventId, corpId, adapted.Payload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The inbox could not store it, and DingTalk may not list it again: keep it in the recovery store, as a failed attempt.
+                return await RescheduleAsync(pending, eventId, [], "the durable inbox could not store it: " + ex.Message, cancellationToken).ConfigureAwait(false);
+            }
+
             await _store.AddAsync(key, cancellationToken).ConfigureAwait(false);
             var outcome = stored == DingInboxAddResult.Added ? DingRecoveryOutcome.Enqueued : DingRecoveryOutcome.AlreadyInInbox;
             return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, outcome, [], null));
@@ -350,18 +360,25 @@ public sealed partial class DingFailedEventRecovery
                 }
 
                 var first = result.Failures.Count > 0 ? result.Failures[0].Exception.Message : null;
-                var attempts = pending.Attempts + 1;
-                var dead = attempts >= MaxAttempts;
-                var next = _timeProvider.GetUtcNow() + (dead ? TimeSpan.Zero : DingBackoff.Delay(attempts, RetryInitialDelay, RetryMaxDelay, Random.Shared.NextDouble()));
-                var lastError = names.Count > 0 ? $"{names[0]}: {first}" : first;
-                await _store.SavePendingAsync(
-                    pending with { Attempts = attempts, NextAttemptAt = next, State = dead ? DingRecoveryEntryState.DeadLettered : DingRecoveryEntryState.Pending, LastError = lastError },
-                    cancellationToken).ConfigureAwait(false);
-                return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, dead ? DingRecoveryOutcome.DeadLettered : DingRecoveryOutcome.Failed, names, first));
+                return await RescheduleAsync(pending, eventId, names, first, cancellationToken).ConfigureAwait(false);
             default:
                 await _store.RemovePendingAsync(key, cancellationToken).ConfigureAwait(false);
                 return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, DingRecoveryOutcome.NotHandled, [], null));
         }
+    }
+
+    /// <summary>Counts a failed attempt of <paramref name="pending"/>: stored again with backoff, or dead-lettered after <see cref="MaxAttempts"/>.</summary>
+    private async Task<DingRecoveryEntry> RescheduleAsync(DingRecoveryPendingEntry pending, string eventId, IReadOnlyList<string> failedHandlers, string? error, CancellationToken cancellationToken)
+    {
+        var attempts = pending.Attempts + 1;
+        var dead = attempts >= MaxAttempts;
+        var next = _timeProvider.GetUtcNow() + (dead ? TimeSpan.Zero : DingBackoff.Delay(attempts, RetryInitialDelay, RetryMaxDelay, Random.Shared.NextDouble()));
+        var lastError = failedHandlers.Count > 0 ? $"{failedHandlers[0]}: {error}" : error;
+        await _store.SavePendingAsync(
+            pending with { Attempts = attempts, NextAttemptAt = next, State = dead ? DingRecoveryEntryState.DeadLettered : DingRecoveryEntryState.Pending, LastError = lastError },
+            cancellationToken).ConfigureAwait(false);
+        var entry = pending.Entry;
+        return Log(new DingRecoveryEntry(entry.Tag, entry.EventTime, eventId, dead ? DingRecoveryOutcome.DeadLettered : DingRecoveryOutcome.Failed, failedHandlers, error));
     }
 
     private DingRecoveryEntry Log(DingRecoveryEntry entry)

@@ -53,6 +53,30 @@ public sealed class RecoveryThroughInboxTests : IDisposable
         Assert.Single(dispatcher.HandlerRuns);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_recovered_event_the_inbox_cannot_store_is_kept_in_the_recovery_store_and_stored_by_a_later_run()
+    {
+        await using var dingtalk = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions { AppKey = TestKeys.AppKey, AppSecret = AppSecret, CorpId = CorpId });
+        var dispatcher = TestDispatcher.Default();
+        var storePath = _dir.File("recovered.jsonl");
+        await using var host = await StartAsync(dingtalk, dispatcher, storePath);
+        var recovery = host.Services.GetRequiredService<DingFailedEventRecovery>();
+
+        // The inbox's store is gone (disk full, database down): its writes throw.
+        await ((IAsyncDisposable)host.Services.GetRequiredService<IDingInbox>()).DisposeAsync();
+        dingtalk.EnqueueFailedEvent("user_add_org", EventTime, $$"""{"corpid":"{{CorpId}}","userid":["u-kept"]}""");
+        var failed = Assert.Single((await recovery.RecoverAsync()).Entries);
+
+        // DingTalk's list was consumed by that read: the entry survives only in the recovery store, as a failed attempt.
+        Assert.Equal(DingRecoveryOutcome.Failed, failed.Outcome);
+        Assert.Contains("the durable inbox could not store it", failed.Error, StringComparison.Ordinal);
+        var kept = Assert.Single(await new DingJsonLinesRecoveryStore(storePath).ListPendingAsync());
+        Assert.Equal(1, kept.Attempts);
+        Assert.Equal(DingRecoveryEntryState.Pending, kept.State);
+        Assert.Contains("u-kept", kept.Entry.RawJson, StringComparison.Ordinal);
+        Assert.Empty(dispatcher.HandlerRuns);
+    }
+
     private static Task<CallbackHost> StartAsync(FakeDingTalkServer dingtalk, TestDispatcher dispatcher, string recoveryStore)
     {
         var settings = InboxHost.Settings(Path.Combine(Path.GetDirectoryName(recoveryStore)!, "inbox.db"));
