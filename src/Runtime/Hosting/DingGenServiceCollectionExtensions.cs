@@ -7,6 +7,12 @@ namespace DingGen;
 /// <summary>Registration of DingGen's services.</summary>
 public static partial class DingGenServiceCollectionExtensions
 {
+    /// <summary>
+    /// The name of the <c>IHttpClientFactory</c> client the default <see cref="IDingRobotReplySender"/> posts to session webhooks
+    /// with: <c>DingGen.RobotReply</c> (30 s timeout; configure a proxy or handlers on it).
+    /// </summary>
+    public const string RobotReplyHttpClientName = "DingGen.RobotReply";
+
     /// <summary>The name of the DingTalk app configured by the unnamed <c>AddDingGen</c> overloads.</summary>
     public const string DefaultAppName = "";
 
@@ -18,7 +24,7 @@ public static partial class DingGenServiceCollectionExtensions
 
     /// <summary>
     /// Registers what every DingGen host needs to dispatch events: the JSON options (catalogue plus registered contexts),
-    /// the <see cref="DingEventRouter"/> over every registered dispatcher, and a <see cref="TimeProvider"/>.
+    /// the <see cref="DingEventRouter"/> over every registered dispatcher, the <see cref="IDingRobotReplySender"/>, and a <see cref="TimeProvider"/>.
     /// Idempotent; called by <c>AddDingGen</c> and by the generated <c>AddDingEventHandlers</c>, in either order.
     /// </summary>
     public static IServiceCollection AddDingGenCore(this IServiceCollection services)
@@ -36,6 +42,17 @@ public static partial class DingGenServiceCollectionExtensions
             sp.GetRequiredService<DingDeliveryMetrics>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
             sp.GetServices<IDingDeliveryObserver>()));
+        if (!services.Any(static d => d.ServiceType == typeof(IDingRobotReplySender)))
+        {
+            // The robot reply sender: session webhooks through a named client; the robot API (DingGen.OpenApi) when registered.
+            services.AddHttpClient(RobotReplyHttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(30));
+            services.TryAddSingleton<IDingRobotReplySender>(static sp => new DingRobotReplySender(
+                sp.GetRequiredService<IHttpClientFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp,
+                sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        }
+
         return services;
     }
 
