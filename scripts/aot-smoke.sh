@@ -7,7 +7,8 @@
 # need ASP.NET Core: DingGen.dll may reference no Microsoft.AspNetCore.* assembly, and samples/StreamWorker (a generic-host
 # worker) publishes natively with zero IL warnings, no Microsoft.AspNetCore.* file in its output, and passes the stream
 # simulation (samples/StreamWorker.Simulation) as a native binary. `--simulate --dashboard` checks that the native binary serves
-# the operations dashboard's page and status JSON.
+# the operations dashboard's page and status JSON. samples/HelpdeskBot (chat robot and interactive cards) publishes natively with
+# zero IL warnings and its binary's `--simulate` plays a robot conversation over stream mode and over signed HTTP posts.
 # Usage: bash scripts/aot-smoke.sh (after `dotnet build -c Release`).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -196,6 +197,28 @@ fi
 echo "  page and status JSON served at $dashboard_url"
 stop_dashboard
 trap - EXIT
+
+# The chat robot: robot messages and card callbacks over stream mode (CALLBACK frames) and over signed HTTP posts, replies
+# through a fake session webhook and robot API, approval states from a fake server API; all on loopback.
+helpdesk_out="artifacts/aot/HelpdeskBot"
+echo "publishing samples/HelpdeskBot with NativeAOT"
+if ! timeout 1500 dotnet publish samples/HelpdeskBot -c Release -r linux-x64 -p:PublishAot=true -o "$helpdesk_out" > artifacts/aot/helpdesk-publish.log 2>&1; then
+  tail -n 40 artifacts/aot/helpdesk-publish.log >&2
+  echo "NativeAOT publish of the helpdesk robot failed" >&2
+  exit 1
+fi
+if grep -E "warning IL[23][0-9]{3}" artifacts/aot/helpdesk-publish.log >&2; then
+  echo "NativeAOT publish of the helpdesk robot produced trim/AOT warnings" >&2
+  exit 1
+fi
+echo "  binary $(du -k "$helpdesk_out/HelpdeskBot" | cut -f1) KiB, zero IL2xxx/IL3xxx warnings"
+echo "native binary: HelpdeskBot --simulate"
+if ! (cd "$helpdesk_out" && timeout 180 ./HelpdeskBot --simulate < /dev/null > ../helpdesk-simulate.log 2>&1); then
+  cat artifacts/aot/helpdesk-simulate.log >&2
+  echo "the native helpdesk robot's --simulate run did not end as DingTalk expects" >&2
+  exit 1
+fi
+tail -n 1 artifacts/aot/helpdesk-simulate.log
 
 # The worker without ASP.NET Core: generic host + stream mode, published natively; the fake Stream gateway (which needs
 # ASP.NET Core) runs in the separate simulation project and starts the native binary as a child process.
