@@ -27,7 +27,7 @@ namespace DingGen;
 /// throws <see cref="TimeoutException"/>. Other DingTalk errors (<c>errcode</c> ≠ 0) throw <see cref="DingTalkApiException"/>
 /// and are not retried. Thread-safe: share one instance per app (DI does).</para>
 /// </remarks>
-public sealed class DingTalkClient
+public sealed partial class DingTalkClient
 {
     /// <summary>The path of the access-token API.</summary>
     public const string GetTokenPath = "/gettoken";
@@ -99,6 +99,7 @@ public sealed class DingTalkClient
             TokenRefreshMargin = options.TokenRefreshMargin,
             CallTimeout = options.CallTimeout,
             CorpId = options.CorpId,
+            ApiBaseAddress = options.ApiBaseAddress,
         };
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -112,6 +113,13 @@ public sealed class DingTalkClient
 
     /// <summary>The base address of DingTalk's server API the client calls.</summary>
     public Uri BaseAddress => _options.BaseAddress;
+
+    /// <summary>
+    /// The base address of DingTalk's newer server API (robots, interactive cards) the client calls: <see cref="DingTalkClientOptions.ApiBaseAddress"/>,
+    /// else <see cref="DingTalkClientOptions.DefaultApiBaseAddress"/> when <see cref="BaseAddress"/> is DingTalk's, else <see cref="BaseAddress"/>.
+    /// </summary>
+    public Uri ApiBaseAddress => _options.ApiBaseAddress
+        ?? (_options.BaseAddress == new Uri(DingTalkClientOptions.DefaultBaseAddress) ? new Uri(DingTalkClientOptions.DefaultApiBaseAddress) : _options.BaseAddress);
 
     /// <summary>
     /// Returns a valid access token: the cached one, or a new one from <c>GET /gettoken?appkey=&amp;appsecret=</c>. Concurrent
@@ -344,6 +352,11 @@ public sealed class DingTalkClient
             return $"{settingPrefix}OpenApi:BaseAddress must be an absolute http(s) URI (default {DingTalkClientOptions.DefaultBaseAddress}).";
         }
 
+        if (options.ApiBaseAddress is not null && (!options.ApiBaseAddress.IsAbsoluteUri || (options.ApiBaseAddress.Scheme != Uri.UriSchemeHttps && options.ApiBaseAddress.Scheme != Uri.UriSchemeHttp)))
+        {
+            return $"{settingPrefix}OpenApi:ApiBaseAddress must be an absolute http(s) URI (default {DingTalkClientOptions.DefaultApiBaseAddress}).";
+        }
+
         if (options.MaxTransientRetries is < 0 or > 10)
         {
             return $"{settingPrefix}OpenApi:MaxTransientRetries must be between 0 and 10.";
@@ -408,7 +421,7 @@ public sealed class DingTalkClient
         JsonDocument document;
         try
         {
-            document = await SendWithRetriesAsync(HttpMethod.Get, uri, GetTokenPath, content: null, deadline.Token).ConfigureAwait(false);
+            document = (await SendWithRetriesAsync(HttpMethod.Get, uri, GetTokenPath, content: null, accessToken: null, deadline.Token).ConfigureAwait(false)).Document;
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
         {
@@ -487,7 +500,7 @@ public sealed class DingTalkClient
         {
             var token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
             var uri = BuildUri(api, "access_token=" + Uri.EscapeDataString(token));
-            var document = await SendWithRetriesAsync(method, uri, api, content, cancellationToken).ConfigureAwait(false);
+            var (document, _) = await SendWithRetriesAsync(method, uri, api, content, accessToken: null, cancellationToken).ConfigureAwait(false);
             int errorCode;
             string errorMessage;
             string? subCode;
@@ -533,9 +546,11 @@ public sealed class DingTalkClient
         }
     }
 
-    private Uri BuildUri(string path, string query)
+    private Uri BuildUri(string path, string query) => BuildUri(_options.BaseAddress, path, query);
+
+    private static Uri BuildUri(Uri baseAddress, string path, string query)
     {
-        var builder = new UriBuilder(_options.BaseAddress);
+        var builder = new UriBuilder(baseAddress);
         builder.Path = builder.Path.TrimEnd('/') + path;
         builder.Query = query;
         return builder.Uri;
@@ -580,9 +595,10 @@ public sealed class DingTalkClient
 
     /// <summary>
     /// Sends one request through the retry strategy (transient failures retried with backoff, see the class remarks); returns the
-    /// parsed JSON body of the answer.
+    /// parsed JSON body of the answer and its HTTP status. <paramref name="accessToken"/>, when given, goes in the
+    /// <c>x-acs-dingtalk-access-token</c> header (the api.dingtalk.com APIs).
     /// </summary>
-    private async Task<JsonDocument> SendWithRetriesAsync(HttpMethod method, Uri uri, string api, byte[]? content, CancellationToken cancellationToken)
+    private async Task<(JsonDocument Document, HttpStatusCode Status)> SendWithRetriesAsync(HttpMethod method, Uri uri, string api, byte[]? content, string? accessToken, CancellationToken cancellationToken)
     {
         var pipeline = method == HttpMethod.Get ? _idempotentRetries : _unsafeRetries;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -594,6 +610,11 @@ public sealed class DingTalkClient
                 static async (ctx, state) =>
                 {
                     using var request = new HttpRequestMessage(state.Method, state.Uri);
+                    if (state.AccessToken is not null)
+                    {
+                        request.Headers.TryAddWithoutValidation(AccessTokenHeader, state.AccessToken);
+                    }
+
                     if (state.Content is not null)
                     {
                         request.Content = new ByteArrayContent(state.Content);
@@ -603,7 +624,7 @@ public sealed class DingTalkClient
                     return await state.Client._httpClient().SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (Client: this, Method: method, Uri: uri, Content: content)).ConfigureAwait(false);
+                (Client: this, Method: method, Uri: uri, Content: content, AccessToken: accessToken)).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransientException(ex, cancellationToken))
         {
@@ -635,7 +656,7 @@ public sealed class DingTalkClient
 
             try
             {
-                return JsonDocument.Parse(bytes);
+                return (JsonDocument.Parse(bytes), response.StatusCode);
             }
             catch (JsonException)
             {

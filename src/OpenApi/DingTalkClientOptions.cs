@@ -14,6 +14,9 @@ public sealed class DingTalkClientOptions
     /// <summary>The address of DingTalk's server API (the "old" OpenAPI host): <c>https://oapi.dingtalk.com</c>.</summary>
     public const string DefaultBaseAddress = "https://oapi.dingtalk.com";
 
+    /// <summary>The address of DingTalk's newer server API (robots, interactive cards): <c>https://api.dingtalk.com</c>.</summary>
+    public const string DefaultApiBaseAddress = "https://api.dingtalk.com";
+
     /// <summary>The app's <c>AppKey</c> (ClientID). Required to call any API.</summary>
     public string? AppKey { get; set; }
 
@@ -42,6 +45,14 @@ public sealed class DingTalkClientOptions
 
     /// <summary>The base address of DingTalk's server API; default <see cref="DefaultBaseAddress"/>. Point it at a fake server in tests.</summary>
     public Uri BaseAddress { get; set; } = new(DefaultBaseAddress);
+
+    /// <summary>
+    /// The base address of DingTalk's newer server API (<c>api.dingtalk.com</c>: the robot send API and interactive cards), called
+    /// with the same access token in the <c>x-acs-dingtalk-access-token</c> header. When <see langword="null"/> (the default):
+    /// <see cref="DefaultApiBaseAddress"/> while <see cref="BaseAddress"/> is DingTalk's, else <see cref="BaseAddress"/>, so one
+    /// fake server in tests serves both.
+    /// </summary>
+    public Uri? ApiBaseAddress { get; set; }
 
     /// <summary>
     /// How many times a call is retried after a transient failure; default 3. Every call is retried after HTTP 429 or 503 or

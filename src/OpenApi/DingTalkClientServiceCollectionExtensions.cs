@@ -18,7 +18,8 @@ public static class DingTalkClientServiceCollectionExtensions
     /// <c>TokenRefreshMargin</c>, <c>CallTimeout</c> and <c>CorpId</c> are bound from the <c>OpenApi</c> sub-section (e.g.
     /// <c>DingGen:OpenApi:BaseAddress</c>). Every app's client is a keyed singleton <see cref="DingTalkClient"/> service with the app
     /// name as key; the default app's is also the plain <see cref="DingTalkClient"/> service. <see cref="DingTalkClientFactory.Get"/>
-    /// looks them up with a clear error for an app without a client.
+    /// looks them up with a clear error for an app without a client. It also gives the <see cref="IDingRobotReplySender"/> of
+    /// <c>AddDingGen</c> the robot send API, for replies after a message's session webhook expired and for interactive cards.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddDingGen</c>.</param>
     /// <param name="configure">Changes the options in code, after configuration (e.g. a base address in tests).</param>
@@ -57,6 +58,8 @@ public static class DingTalkClientServiceCollectionExtensions
         services.AddSingleton(new DingTalkClientAppRegistration(name));
         services.TryAddKeyedSingleton(name, static (sp, key) => DingTalkClientFactory.Create(sp, (string)key!));
         services.TryAddSingleton(static sp => new DingTalkClientFactory(sp, sp.GetServices<DingTalkClientAppRegistration>()));
+        // The robot send API behind the core's IDingRobotReplySender (replies after the session webhook expired, interactive cards).
+        services.TryAddSingleton<IDingRobotApi>(static sp => new DingTalkRobotApi(sp, sp.GetServices<DingTalkClientAppRegistration>()));
         if (name.Length == 0)
         {
             services.TryAddSingleton(static sp => sp.GetRequiredKeyedService<DingTalkClient>(DingGenServiceCollectionExtensions.DefaultAppName));
