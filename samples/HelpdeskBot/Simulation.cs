@@ -6,6 +6,7 @@ using DingGen;
 using DingGen.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace HelpdeskBot;
 
@@ -38,9 +39,11 @@ internal static class Simulation
     {
         var dingtalk = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions { AppKey = AppKey, AppSecret = AppSecret, CorpId = CorpId });
         FakeStreamGateway? gateway = null;
+        SimulationFakes fakes;
         try
         {
             gateway = await FakeStreamGateway.StartAsync(new FakeStreamGatewayOptions { ClientId = AppKey, ClientSecret = AppSecret });
+            fakes = await SimulationFakes.StartAsync(dingtalk, gateway);
             foreach (var channel in Channels)
             {
                 dingtalk.AddProcessInstance(RunningId(channel), ApprovalJson(RunningId(channel), "王五提交的出差申请", "RUNNING", null, running: true));
@@ -67,12 +70,13 @@ internal static class Simulation
             ["DingGen:Stream:Enabled"] = "true",
             ["DingGen:Stream:GatewayAddress"] = gateway.Address.ToString(),
             ["DingGen:OpenApi:BaseAddress"] = dingtalk.BaseAddress.ToString(),
+            ["DingGen:OpenApi:ApiBaseAddress"] = fakes.RecorderAddress.ToString(),
             ["DingGen:OpenApi:RetryBaseDelay"] = "00:00:00.010",
             ["Helpdesk:CardTemplateId"] = CardTemplateId,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         });
-        return new SimulationFakes(dingtalk, gateway);
+        return fakes;
     }
 
     private static readonly string[] Channels = ["stream", "http"];
@@ -246,21 +250,14 @@ internal static class Simulation
             }
 
             // Both channels send the replies before they answer; the wait only covers the fake's recording.
-            return await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(200));
+            return await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100));
         }
 
         /// <summary>Presses "remind approver" on the last status card: the card update and the replies it caused.</summary>
         public async Task<(IReadOnlyDictionary<string, string> Update, IReadOnlyList<SimulatedReply> Replies)> PressRemindAsync(string approvalId)
         {
             var outTrackId = LastCardId ?? throw new InvalidOperationException("no status card was sent to press remind on");
-            var content = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["cardPrivateData"] = new Dictionary<string, object>
-                {
-                    ["actionIds"] = new[] { HelpdeskHandlers.RemindAction },
-                    ["params"] = new Dictionary<string, string> { [HelpdeskHandlers.ApprovalIdParam] = approvalId },
-                },
-            }, SimulationJsonContext.Default.DictionaryStringObject);
+            var content = "{\"cardPrivateData\":{\"actionIds\":[\"" + HelpdeskHandlers.RemindAction + "\"],\"params\":{\"" + HelpdeskHandlers.ApprovalIdParam + "\":" + JsonString(approvalId) + "}}}";
             var json = $$"""{"outTrackId":{{JsonString(outTrackId)}},"corpId":"{{CorpId}}","userId":"{{Asker}}","type":"actionCallback","content":{{JsonString(content)}},"extension":"{}"}""";
             var mark = fakes.ReplyMark();
             string? body;
@@ -280,7 +277,7 @@ internal static class Simulation
                 }
             }
 
-            return (PublicCardParams(body), await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(200)));
+            return (PublicCardParams(body), await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100)));
         }
 
         /// <summary>A robot message with a wrong signature, or a right one for a timestamp two hours old.</summary>
@@ -295,7 +292,7 @@ internal static class Simulation
             request.Headers.Add("timestamp", timestamp);
             request.Headers.Add("sign", sign);
             using var response = await http.SendAsync(request);
-            return (response.StatusCode, await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(200)));
+            return (response.StatusCode, await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100)));
         }
 
         private async Task<(HttpStatusCode Status, string Body)> PostSignedAsync(string path, string json, DateTimeOffset now)
@@ -308,7 +305,7 @@ internal static class Simulation
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
-        private static string RobotMessageJson(string msgId, string text, string webhook, DateTimeOffset expires) =>
+        private string RobotMessageJson(string msgId, string text, string webhook, DateTimeOffset expires) =>
             $$"""{"msgId":"{{msgId}}","msgtype":"text","text":{"content":{{JsonString(" " + text)}}},"conversationId":"cid-helpdesk-{{msgId}}","conversationType":"1","senderId":"$:LWCP_v1:$helpdesk-asker","senderStaffId":"{{Asker}}","senderNick":"张三","senderCorpId":"{{CorpId}}","isAdmin":false,"chatbotCorpId":"{{CorpId}}","chatbotUserId":"$:LWCP_v1:$helpdesk-robot","robotCode":"{{AppKey}}","isInAtList":true,"atUsers":[],"sessionWebhook":{{JsonString(webhook)}},"sessionWebhookExpiredTime":{{expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}},"createAt":{{clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}}}""";
 
         private static string JsonString(string value) => JsonSerializer.Serialize(value, SimulationJsonContext.Default.String);
