@@ -13,7 +13,8 @@ namespace DingGen.Testing;
 
 /// <summary>
 /// A fake of DingTalk's server API (<c>oapi.dingtalk.com</c>) on an in-process Kestrel server on 127.0.0.1: <c>gettoken</c>,
-/// the <c>call_back</c> endpoints and <c>topapi/processinstance/get</c>, with DingTalk's validation and error codes.
+/// the <c>call_back</c> endpoints and <c>topapi/processinstance/get</c>, with DingTalk's validation and error codes; and of the
+/// robot side (<c>api.dingtalk.com</c> and session webhooks, see <see cref="CreateSessionWebhook"/> and <see cref="RobotReplies"/>).
 /// Registering or updating a callback performs the real <c>check_url</c> handshake against the given URL, encrypted with
 /// the <b>CorpId</b> as owner key, and fails with 71012/71009 as DingTalk does. Point a <c>DingTalkClient</c> at
 /// <see cref="BaseAddress"/>.
@@ -32,7 +33,7 @@ namespace DingGen.Testing;
 /// <see cref="AddProcessInstance"/>). Thread-safe. Entries returned by <c>get_call_back_failed_result</c> are removed from the
 /// fake's queue unless <see cref="FakeDingTalkServerOptions.FailedListConsumedOnRead"/> is off (DingTalk does not document whether it does).
 /// </remarks>
-public sealed class FakeDingTalkServer : IAsyncDisposable
+public sealed partial class FakeDingTalkServer : IAsyncDisposable
 {
     /// <summary>The errcode the fake answers to <c>processinstance/get</c> for an id it does not hold (the fake's choice; DingTalk's is undocumented).</summary>
     public const int ProcessInstanceNotFoundCode = 400;
@@ -307,16 +308,13 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             Interlocked.Increment(ref _tokenRequests);
         }
 
-        (int? ErrorCode, string? ErrorMessage, int? Status) injected = default;
-        var hasInjected = false;
-        lock (_lock)
+        if (IsRobotApiPath(path))
         {
-            if (_injected.TryGetValue(path, out var queue) && queue.Count > 0)
-            {
-                injected = queue.Dequeue();
-                hasInjected = true;
-            }
+            await HandleRobotApiAsync(context, method, path).ConfigureAwait(false);
+            return;
         }
+
+        var (hasInjected, injected) = TakeInjected(path);
 
         if (hasInjected)
         {
@@ -342,6 +340,7 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             "/call_back/delete_call_back" => (HttpMethods.IsGet(method), WithToken(HandleDeleteCallback)),
             "/call_back/get_call_back_failed_result" => (HttpMethods.IsGet(method), WithToken(HandleFailedResult)),
             "/topapi/processinstance/get" => (HttpMethods.IsPost(method), HandleProcessInstanceAsync),
+            SessionWebhookPath => (HttpMethods.IsPost(method), HandleSessionWebhookAsync),
             _ => (false, null),
         };
 
@@ -716,6 +715,19 @@ public sealed class FakeDingTalkServer : IAsyncDisposable
             writer.WriteRawValue(instance);
             writer.WriteString("request_id", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         }));
+    }
+
+    private (bool Found, (int? ErrorCode, string? ErrorMessage, int? Status) Failure) TakeInjected(string path)
+    {
+        lock (_lock)
+        {
+            if (_injected.TryGetValue(path, out var queue) && queue.Count > 0)
+            {
+                return (true, queue.Dequeue());
+            }
+        }
+
+        return (false, default);
     }
 
     private async Task WriteErrorAsync(HttpContext context, string method, string path, int errorCode, string errorMessage)

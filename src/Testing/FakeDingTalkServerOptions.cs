@@ -15,7 +15,10 @@ public sealed class FakeDingTalkServerOptions
     /// </summary>
     public string CorpId { get; set; } = "dingfakecorp0001";
 
-    /// <summary>The clock tokens expire by and handshake timestamps are read from; <see cref="TimeProvider.System"/> by default.</summary>
+    /// <summary>The robot code the robot APIs accept; the <see cref="AppKey"/> when <see langword="null"/> (an internal app's robot code is its AppKey).</summary>
+    public string? RobotCode { get; set; }
+
+    /// <summary>The clock tokens and session webhooks expire by and handshake timestamps are read from; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>How long an access token is valid (<c>expires_in</c>); default 7200 s, as DingTalk.</summary>
