@@ -11,8 +11,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace HelpdeskBot;
 
 /// <summary>
-/// <c>--simulate</c>: plays DingTalk against this host, on loopback only. A fake DingTalk server answers the server API (approvals),
-/// serves the session webhooks and the robot send API and records every reply; a fake Stream gateway opens the stream connection.
+/// <c>--simulate</c>: plays DingTalk against this host, on loopback only, with the fakes of <c>DingGen.Testing</c>: a fake DingTalk
+/// server answers the server API (approvals), serves the session webhooks and the robot send API and records every reply; a fake
+/// Stream gateway opens the stream connection.
 /// The same conversation is played twice: over stream mode (<c>CALLBACK</c> frames, ACKs with the card updates), then over HTTP
 /// (robot messages and card callbacks posted to <c>/dingtalk/robot</c> and <c>/dingtalk/card</c>, signed with the AppSecret), plus a
 /// forged and a stale request that must be refused. One line per step; exit code 0 only when every reply and card update is what
@@ -43,7 +44,7 @@ internal static class Simulation
         try
         {
             gateway = await FakeStreamGateway.StartAsync(new FakeStreamGatewayOptions { ClientId = AppKey, ClientSecret = AppSecret });
-            fakes = await SimulationFakes.StartAsync(dingtalk, gateway);
+            fakes = new SimulationFakes(dingtalk, gateway);
             foreach (var channel in Channels)
             {
                 dingtalk.AddProcessInstance(RunningId(channel), ApprovalJson(RunningId(channel), "王五提交的出差申请", "RUNNING", null, running: true));
@@ -70,7 +71,6 @@ internal static class Simulation
             ["DingGen:Stream:Enabled"] = "true",
             ["DingGen:Stream:GatewayAddress"] = gateway.Address.ToString(),
             ["DingGen:OpenApi:BaseAddress"] = dingtalk.BaseAddress.ToString(),
-            ["DingGen:OpenApi:ApiBaseAddress"] = fakes.RecorderAddress.ToString(),
             ["DingGen:OpenApi:RetryBaseDelay"] = "00:00:00.010",
             ["Helpdesk:CardTemplateId"] = CardTemplateId,
             ["Logging:LogLevel:Default"] = "Warning",
@@ -228,9 +228,9 @@ internal static class Simulation
         {
             var msgId = $"msg-{channel}-{Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)}";
             var now = clock.GetUtcNow();
-            var expires = webhookExpired ? now.AddMinutes(-1) : now.AddMinutes(90);
+            var webhook = fakes.SessionWebhookFor("cid-helpdesk-" + msgId, webhookExpired ? TimeSpan.FromMinutes(-1) : TimeSpan.FromMinutes(90));
             var mark = fakes.ReplyMark();
-            var json = RobotMessageJson(msgId, text, fakes.SessionWebhookFor(msgId), expires);
+            var json = RobotMessageJson(msgId, text, webhook);
             if (IsStream)
             {
                 var messageId = await fakes.Gateway.SendCallbackAsync("/v1.0/im/bot/messages/get", json);
@@ -286,7 +286,7 @@ internal static class Simulation
             var msgId = $"msg-{channel}-forged-{Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)}";
             var now = clock.GetUtcNow();
             var mark = fakes.ReplyMark();
-            var json = RobotMessageJson(msgId, "status " + Completed, fakes.SessionWebhookFor(msgId), now.AddMinutes(90));
+            var json = RobotMessageJson(msgId, "status " + Completed, fakes.SessionWebhookFor("cid-helpdesk-" + msgId, TimeSpan.FromMinutes(90)));
             var (timestamp, sign) = DingRobotSignature.Sign(stale ? AppSecret : "not-the-app-secret", stale ? now.AddHours(-2) : now);
             using var request = new HttpRequestMessage(HttpMethod.Post, "/dingtalk/robot") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
             request.Headers.Add("timestamp", timestamp);
@@ -305,8 +305,8 @@ internal static class Simulation
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
-        private string RobotMessageJson(string msgId, string text, string webhook, DateTimeOffset expires) =>
-            $$"""{"msgId":"{{msgId}}","msgtype":"text","text":{"content":{{JsonString(" " + text)}}},"conversationId":"cid-helpdesk-{{msgId}}","conversationType":"1","senderId":"$:LWCP_v1:$helpdesk-asker","senderStaffId":"{{Asker}}","senderNick":"张三","senderCorpId":"{{CorpId}}","isAdmin":false,"chatbotCorpId":"{{CorpId}}","chatbotUserId":"$:LWCP_v1:$helpdesk-robot","robotCode":"{{AppKey}}","isInAtList":true,"atUsers":[],"sessionWebhook":{{JsonString(webhook)}},"sessionWebhookExpiredTime":{{expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}},"createAt":{{clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}}}""";
+        private string RobotMessageJson(string msgId, string text, FakeSessionWebhook webhook) =>
+            $$"""{"msgId":"{{msgId}}","msgtype":"text","text":{"content":{{JsonString(" " + text)}}},"conversationId":"cid-helpdesk-{{msgId}}","conversationType":"1","senderId":"$:LWCP_v1:$helpdesk-asker","senderStaffId":"{{Asker}}","senderNick":"张三","senderCorpId":"{{CorpId}}","isAdmin":false,"chatbotCorpId":"{{CorpId}}","chatbotUserId":"$:LWCP_v1:$helpdesk-robot","robotCode":"{{AppKey}}","isInAtList":true,"atUsers":[],"sessionWebhook":{{JsonString(webhook.Url.ToString())}},"sessionWebhookExpiredTime":{{webhook.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}},"createAt":{{clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}}}""";
 
         private static string JsonString(string value) => JsonSerializer.Serialize(value, SimulationJsonContext.Default.String);
 

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using DingGen;
 using DingGen.Testing;
 
 namespace HelpdeskBot;
@@ -30,158 +29,66 @@ internal sealed record SimulatedReply(ReplyRoute Via, string Kind, string Text, 
 }
 
 /// <summary>
-/// The fakes of <c>--simulate</c>: <see cref="FakeDingTalkServer"/> (token, <c>processinstance/get</c>), <see cref="FakeStreamGateway"/>
-/// (the stream connection), and a recorder on loopback that answers what DingTalk answers to session webhooks
-/// (<c>POST /robot/sendBySession</c>) and to the robot send API (<c>/v1.0/robot/oToMessages/batchSend</c>,
-/// <c>/v1.0/robot/groupMessages/send</c>, <c>/v1.0/im/v1.0/robot/interactiveCards/send</c>) and records every reply.
+/// The fakes of <c>--simulate</c>, from <c>DingGen.Testing</c>: <see cref="FakeDingTalkServer"/> (token, <c>processinstance/get</c>, the
+/// session webhooks, the robot send API and the interactive card API, recording every reply it accepts) and
+/// <see cref="FakeStreamGateway"/> (the stream connection).
 /// </summary>
-internal sealed class SimulationFakes : IAsyncDisposable
+internal sealed class SimulationFakes(FakeDingTalkServer dingtalk, FakeStreamGateway gateway) : IAsyncDisposable
 {
-    private readonly WebApplication _recorder;
-    private readonly Lock _lock = new();
-    private readonly List<SimulatedReply> _replies = [];
+    public FakeDingTalkServer DingTalk { get; } = dingtalk;
 
-    private SimulationFakes(FakeDingTalkServer dingtalk, FakeStreamGateway gateway, WebApplication recorder)
-    {
-        DingTalk = dingtalk;
-        Gateway = gateway;
-        _recorder = recorder;
-        RecorderAddress = new Uri(recorder.Urls.First());
-    }
+    public FakeStreamGateway Gateway { get; } = gateway;
 
-    public FakeDingTalkServer DingTalk { get; }
+    /// <summary>A session webhook for the conversation <paramref name="conversationId"/>, valid for <paramref name="validFor"/>.</summary>
+    public FakeSessionWebhook SessionWebhookFor(string conversationId, TimeSpan validFor) => DingTalk.CreateSessionWebhook(conversationId, validFor);
 
-    public FakeStreamGateway Gateway { get; }
+    /// <summary>How many replies the fake DingTalk accepted so far.</summary>
+    public int ReplyMark() => DingTalk.RobotReplies.Count;
 
-    /// <summary>Where the session webhooks and the robot send API are served (<c>DingGen:OpenApi:ApiBaseAddress</c>).</summary>
-    public Uri RecorderAddress { get; }
-
-    public static async Task<SimulationFakes> StartAsync(FakeDingTalkServer dingtalk, FakeStreamGateway gateway)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        SimulationFakes? fakes = null;
-        app.MapPost("/robot/sendBySession", context => fakes!.RecordAsync(context, ReplyRoute.Webhook, """{"errcode":0,"errmsg":"ok"}"""));
-        app.MapPost("/v1.0/robot/oToMessages/batchSend", context => fakes!.RecordAsync(context, ReplyRoute.Api, """{"processQueryKey":"simulated","invalidStaffIdList":[],"flowControlledStaffIdList":[]}"""));
-        app.MapPost("/v1.0/robot/groupMessages/send", context => fakes!.RecordAsync(context, ReplyRoute.Api, """{"processQueryKey":"simulated"}"""));
-        app.MapPost("/v1.0/im/v1.0/robot/interactiveCards/send", context => fakes!.RecordAsync(context, ReplyRoute.Api, """{"success":true,"result":{"processQueryKey":"simulated"}}"""));
-        await app.StartAsync();
-        fakes = new SimulationFakes(dingtalk, gateway, app);
-        return fakes;
-    }
-
-    /// <summary>The session webhook of message <paramref name="msgId"/>.</summary>
-    public string SessionWebhookFor(string msgId) => new Uri(RecorderAddress, "/robot/sendBySession?session=" + Uri.EscapeDataString(msgId)).ToString();
-
-    /// <summary>How many replies were recorded so far.</summary>
-    public int ReplyMark()
-    {
-        lock (_lock)
-        {
-            return _replies.Count;
-        }
-    }
-
-    /// <summary>The replies recorded after <paramref name="mark"/>, once none arrived for <paramref name="settle"/>.</summary>
+    /// <summary>The replies accepted after <paramref name="mark"/>, once none arrived for <paramref name="settle"/>.</summary>
     public async Task<IReadOnlyList<SimulatedReply>> RepliesSinceAsync(int mark, TimeSpan settle)
     {
         var seen = -1;
         while (true)
         {
-            var count = ReplyMark();
-            if (count == seen)
+            var replies = DingTalk.RobotReplies;
+            if (replies.Count == seen)
             {
-                lock (_lock)
-                {
-                    return _replies.Skip(mark).ToArray();
-                }
+                return replies.Skip(mark).SelectMany(Describe).ToArray();
             }
 
-            seen = count;
+            seen = replies.Count;
             await Task.Delay(settle);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _recorder.StopAsync();
-        await _recorder.DisposeAsync();
         await Gateway.DisposeAsync();
         await DingTalk.DisposeAsync();
     }
 
-    private async Task RecordAsync(HttpContext context, ReplyRoute via, string answer)
+    private static IEnumerable<SimulatedReply> Describe(FakeRobotReply reply)
     {
-        using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        var root = document.RootElement;
-        var path = context.Request.Path.Value ?? string.Empty;
-        var replies = new List<SimulatedReply>();
-        if (via == ReplyRoute.Webhook)
+        var via = reply.Route == FakeRobotReplyRoute.SessionWebhook ? ReplyRoute.Webhook : ReplyRoute.Api;
+        var kind = reply.Kind switch
         {
-            var kind = Text(root, "msgtype");
-            var text = root.TryGetProperty(kind, out var content) ? Text(content, kind == "text" ? "content" : "text") : string.Empty;
-            replies.Add(new SimulatedReply(via, kind, text, context.Request.Query["session"], null, new Dictionary<string, string>()));
-        }
-        else if (path.EndsWith("/interactiveCards/send", StringComparison.Ordinal))
-        {
-            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-            using (var data = JsonDocument.Parse(Text(root, "cardData") is { Length: > 0 } json ? json : "{}"))
-            {
-                if (data.RootElement.TryGetProperty("cardParamMap", out var map))
-                {
-                    foreach (var property in map.EnumerateObject())
-                    {
-                        parameters[property.Name] = property.Value.GetString() ?? string.Empty;
-                    }
-                }
-            }
-
-            var to = Text(root, "openConversationId") is { Length: > 0 } group ? group : Text(root, "singleChatReceiver");
-            replies.Add(new SimulatedReply(via, "interactiveCard", string.Empty, to, Text(root, "cardBizId"), parameters));
-        }
-        else
-        {
-            var (kind, text) = ApiMessage(Text(root, "msgKey"), Text(root, "msgParam"));
-            if (root.TryGetProperty("userIds", out var users) && users.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var user in users.EnumerateArray())
-                {
-                    replies.Add(new SimulatedReply(via, kind, text, user.GetString(), null, new Dictionary<string, string>()));
-                }
-            }
-            else
-            {
-                replies.Add(new SimulatedReply(via, kind, text, Text(root, "openConversationId"), null, new Dictionary<string, string>()));
-            }
-        }
-
-        lock (_lock)
-        {
-            _replies.AddRange(replies);
-        }
-
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(answer, context.RequestAborted);
-    }
-
-    private static (string Kind, string Text) ApiMessage(string msgKey, string msgParam)
-    {
-        using var document = JsonDocument.Parse(msgParam.Length == 0 ? "{}" : msgParam);
-        return msgKey switch
-        {
-            "sampleText" => ("text", Text(document.RootElement, "content")),
-            "sampleMarkdown" => ("markdown", Text(document.RootElement, "text")),
-            _ when msgKey.StartsWith("sampleActionCard", StringComparison.Ordinal) => ("actionCard", Text(document.RootElement, "text")),
-            _ => (msgKey, msgParam),
+            DingRobotReplyKind.Text => "text",
+            DingRobotReplyKind.Markdown => "markdown",
+            DingRobotReplyKind.ActionCard => "actionCard",
+            _ => "interactiveCard",
         };
-    }
+        if (reply.UserIds.Count == 0)
+        {
+            yield return new SimulatedReply(via, kind, reply.Text ?? string.Empty, reply.ConversationId, reply.CardBizId, reply.CardParams);
+            yield break;
+        }
 
-    private static string Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() ?? string.Empty
-            : string.Empty;
+        foreach (var user in reply.UserIds)
+        {
+            yield return new SimulatedReply(via, kind, reply.Text ?? string.Empty, user, reply.CardBizId, reply.CardParams);
+        }
+    }
 }
 
 /// <summary>The JSON the simulation writes (strings only), source-generated for NativeAOT.</summary>
