@@ -75,6 +75,10 @@ internal static class Simulation
             ["Helpdesk:CardTemplateId"] = CardTemplateId,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+
+            // Expected by the script: the unknown approval (DingTalk's refusal) and the forged and stale requests. Their steps say so.
+            ["Logging:LogLevel:DingGen.DingTalkClient"] = "Error",
+            ["Logging:LogLevel:DingGen.Callback"] = "Error",
         });
         return fakes;
     }
