@@ -39,9 +39,9 @@ public sealed class DingCardCallback
     [JsonIgnore]
     public IReadOnlyDictionary<string, string> Params => Parsed.Params;
 
-    /// <summary>Fields of the callback DingGen does not model, as sent.</summary>
+    /// <summary>Fields of the callback DingGen does not model, as sent. Settable: System.Text.Json cannot fill an init-only extension data property.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     private ParsedContent? _parsed;
 

@@ -134,9 +134,9 @@ public sealed record DingRobotMessage
     [JsonIgnore]
     public DingRobotAudio? Audio => ReadContent(DingRobotMessageTypes.Audio, DingRobotJsonContext.Default.DingRobotAudio);
 
-    /// <summary>Fields of the message DingGen does not model, as sent.</summary>
+    /// <summary>Fields of the message DingGen does not model, as sent. Settable: System.Text.Json cannot fill an init-only extension data property.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     private T? ReadContent<T>(string msgType, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
