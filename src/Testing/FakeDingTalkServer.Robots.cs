@@ -74,6 +74,19 @@ public sealed partial class FakeDingTalkServer
         return webhook;
     }
 
+    /// <summary>
+    /// A <see cref="DingRobotMessageBuilder"/> whose messages carry a session webhook of this fake (a new one per message, valid
+    /// <paramref name="sessionLifetime"/>), sent by this fake's robot (<see cref="RobotCode"/>), timed by its clock.
+    /// </summary>
+    public DingRobotMessageBuilder CreateRobotMessageBuilder(TimeSpan? sessionLifetime = null) =>
+        new DingRobotMessageBuilder(_options.TimeProvider)
+            .ToRobot(RobotCode)
+            .WithSessionWebhooks(conversationId =>
+            {
+                var webhook = CreateSessionWebhook(conversationId, sessionLifetime);
+                return (webhook.Url, webhook.ExpiresAt);
+            });
+
     /// <summary>Waits until at least <paramref name="count"/> robot replies were accepted in total (handlers often reply after answering).</summary>
     /// <exception cref="TimeoutException">They were not within <paramref name="timeout"/>.</exception>
     public async Task<IReadOnlyList<FakeRobotReply>> WaitForRobotRepliesAsync(int count, TimeSpan timeout)
