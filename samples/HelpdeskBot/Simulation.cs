@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using DingGen;
 using DingGen.Testing;
@@ -218,23 +217,25 @@ internal static class Simulation
 
     private sealed record Step(string Name, Func<Player, Task<(bool Ok, string Outcome)>> Run);
 
-    /// <summary>Sends one channel's messages and card actions, and collects what DingTalk would have shown.</summary>
+    /// <summary>
+    /// Sends one channel's messages and card actions, built with <see cref="DingRobotMessageBuilder"/> (each message with a fresh session
+    /// webhook of the fake DingTalk): over stream mode as <c>CALLBACK</c> frames of the fake gateway, over HTTP signed and posted by
+    /// <see cref="DingTalkRobotSimulator"/>. Stream mode talks one-to-one, HTTP in a group with the robot @-mentioned.
+    /// </summary>
     private sealed class Player(string channel, SimulationFakes fakes, HttpClient http, TimeProvider clock)
     {
+        private readonly DingTalkRobotSimulator _dingtalk = new(AppSecret, clock);
         private int _sequence;
 
         public string? LastCardId { get; set; }
 
         private bool IsStream => channel == "stream";
 
-        /// <summary>Sends a one-to-one text message from <see cref="Asker"/> and returns the replies it caused.</summary>
+        /// <summary>Sends a text message from <see cref="Asker"/> and returns the replies it caused.</summary>
         public async Task<IReadOnlyList<SimulatedReply>> SayAsync(string text, bool webhookExpired = false)
         {
-            var msgId = $"msg-{channel}-{Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)}";
-            var now = clock.GetUtcNow();
-            var webhook = fakes.SessionWebhookFor("cid-helpdesk-" + msgId, webhookExpired ? TimeSpan.FromMinutes(-1) : TimeSpan.FromMinutes(90));
+            var json = Messages(webhookExpired ? TimeSpan.FromMinutes(-1) : TimeSpan.FromMinutes(90)).Text(text);
             var mark = fakes.ReplyMark();
-            var json = RobotMessageJson(msgId, text, webhook);
             if (IsStream)
             {
                 var messageId = await fakes.Gateway.SendCallbackAsync("/v1.0/im/bot/messages/get", json);
@@ -246,14 +247,14 @@ internal static class Simulation
             }
             else
             {
-                var (status, _) = await PostSignedAsync("/dingtalk/robot", json, now);
-                if (status != HttpStatusCode.OK)
+                var response = await _dingtalk.PostRobotMessageAsync(http, "/dingtalk/robot", json);
+                if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    throw new InvalidOperationException($"the robot message was answered HTTP {((int)status).ToString(CultureInfo.InvariantCulture)}");
+                    throw new InvalidOperationException($"the robot message was answered HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)}: {response.Body}");
                 }
             }
 
-            // Both channels send the replies before they answer; the wait only covers the fake's recording.
+            // Both channels send a handler's replies before they answer; the settle only catches replies nobody expected.
             return await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100));
         }
 
@@ -261,10 +262,9 @@ internal static class Simulation
         public async Task<(IReadOnlyDictionary<string, string> Update, IReadOnlyList<SimulatedReply> Replies)> PressRemindAsync(string approvalId)
         {
             var outTrackId = LastCardId ?? throw new InvalidOperationException("no status card was sent to press remind on");
-            var content = "{\"cardPrivateData\":{\"actionIds\":[\"" + HelpdeskHandlers.RemindAction + "\"],\"params\":{\"" + HelpdeskHandlers.ApprovalIdParam + "\":" + JsonString(approvalId) + "}}}";
-            var json = $$"""{"outTrackId":{{JsonString(outTrackId)}},"corpId":"{{CorpId}}","userId":"{{Asker}}","type":"actionCallback","content":{{JsonString(content)}},"extension":"{}"}""";
+            var json = DingRobotMessageBuilder.CardCallback(outTrackId, Asker, [HelpdeskHandlers.RemindAction], new Dictionary<string, string> { [HelpdeskHandlers.ApprovalIdParam] = approvalId }, CorpId);
             var mark = fakes.ReplyMark();
-            string? body;
+            string body;
             if (IsStream)
             {
                 var messageId = await fakes.Gateway.SendCallbackAsync("/v1.0/card/instances/callback", json);
@@ -274,45 +274,34 @@ internal static class Simulation
             }
             else
             {
-                (var status, body) = await PostSignedAsync("/dingtalk/card", json, clock.GetUtcNow());
-                if (status != HttpStatusCode.OK)
+                var response = await _dingtalk.PostCardCallbackAsync(http, "/dingtalk/card", json);
+                if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    throw new InvalidOperationException($"the card callback was answered HTTP {((int)status).ToString(CultureInfo.InvariantCulture)}");
+                    throw new InvalidOperationException($"the card callback was answered HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)}: {response.Body}");
                 }
+
+                body = response.Body;
             }
 
             return (PublicCardParams(body), await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100)));
         }
 
-        /// <summary>A robot message with a wrong signature, or a right one for a timestamp two hours old.</summary>
+        /// <summary>A robot message signed with a wrong secret, or with the right one for a timestamp two hours old.</summary>
         public async Task<(HttpStatusCode Status, IReadOnlyList<SimulatedReply> Replies)> PostForgedAsync(bool stale)
         {
-            var msgId = $"msg-{channel}-forged-{Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)}";
-            var now = clock.GetUtcNow();
+            var forger = stale ? new DingTalkRobotSimulator(AppSecret, new ShiftedClock(clock, TimeSpan.FromHours(-2))) : new DingTalkRobotSimulator("not-the-app-secret", clock);
             var mark = fakes.ReplyMark();
-            var json = RobotMessageJson(msgId, "status " + Completed, fakes.SessionWebhookFor("cid-helpdesk-" + msgId, TimeSpan.FromMinutes(90)));
-            var (timestamp, sign) = DingRobotSignature.Sign(stale ? AppSecret : "not-the-app-secret", stale ? now.AddHours(-2) : now);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/dingtalk/robot") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-            request.Headers.Add("timestamp", timestamp);
-            request.Headers.Add("sign", sign);
-            using var response = await http.SendAsync(request);
+            var response = await forger.PostRobotMessageAsync(http, "/dingtalk/robot", Messages(TimeSpan.FromMinutes(90)).Text("status " + Completed));
             return (response.StatusCode, await fakes.RepliesSinceAsync(mark, settle: TimeSpan.FromMilliseconds(100)));
         }
 
-        private async Task<(HttpStatusCode Status, string Body)> PostSignedAsync(string path, string json, DateTimeOffset now)
+        private DingRobotMessageBuilder Messages(TimeSpan sessionLifetime)
         {
-            var (timestamp, sign) = DingRobotSignature.Sign(AppSecret, now);
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-            request.Headers.Add("timestamp", timestamp);
-            request.Headers.Add("sign", sign);
-            using var response = await http.SendAsync(request);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            var builder = fakes.DingTalk.CreateRobotMessageBuilder(sessionLifetime)
+                .From(Asker, "张三")
+                .WithMsgId($"msg-{channel}-{Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture)}");
+            return IsStream ? builder.OneToOne("cidHelpdeskOneToOne0000000000001==") : builder.InGroup("cidHelpdeskGroup00000000000000001==", "行政部");
         }
-
-        private string RobotMessageJson(string msgId, string text, FakeSessionWebhook webhook) =>
-            $$"""{"msgId":"{{msgId}}","msgtype":"text","text":{"content":{{JsonString(" " + text)}}},"conversationId":"cid-helpdesk-{{msgId}}","conversationType":"1","senderId":"$:LWCP_v1:$helpdesk-asker","senderStaffId":"{{Asker}}","senderNick":"张三","senderCorpId":"{{CorpId}}","isAdmin":false,"chatbotCorpId":"{{CorpId}}","chatbotUserId":"$:LWCP_v1:$helpdesk-robot","robotCode":"{{AppKey}}","isInAtList":true,"atUsers":[],"sessionWebhook":{{JsonString(webhook.Url.ToString())}},"sessionWebhookExpiredTime":{{webhook.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}},"createAt":{{clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}}}""";
-
-        private static string JsonString(string value) => JsonSerializer.Serialize(value, SimulationJsonContext.Default.String);
 
         private static Dictionary<string, string> PublicCardParams(string body)
         {
@@ -328,5 +317,11 @@ internal static class Simulation
 
             return values;
         }
+    }
+
+    /// <summary>A clock <paramref name="offset"/> away from <paramref name="inner"/>: the stale request's sender.</summary>
+    private sealed class ShiftedClock(TimeProvider inner, TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + offset;
     }
 }

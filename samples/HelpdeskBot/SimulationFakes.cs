@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using DingGen;
 using DingGen.Testing;
 
@@ -38,9 +37,6 @@ internal sealed class SimulationFakes(FakeDingTalkServer dingtalk, FakeStreamGat
     public FakeDingTalkServer DingTalk { get; } = dingtalk;
 
     public FakeStreamGateway Gateway { get; } = gateway;
-
-    /// <summary>A session webhook for the conversation <paramref name="conversationId"/>, valid for <paramref name="validFor"/>.</summary>
-    public FakeSessionWebhook SessionWebhookFor(string conversationId, TimeSpan validFor) => DingTalk.CreateSessionWebhook(conversationId, validFor);
 
     /// <summary>How many replies the fake DingTalk accepted so far.</summary>
     public int ReplyMark() => DingTalk.RobotReplies.Count;
@@ -90,7 +86,3 @@ internal sealed class SimulationFakes(FakeDingTalkServer dingtalk, FakeStreamGat
         }
     }
 }
-
-/// <summary>The JSON the simulation writes (strings only), source-generated for NativeAOT.</summary>
-[JsonSerializable(typeof(string))]
-internal sealed partial class SimulationJsonContext : JsonSerializerContext;
