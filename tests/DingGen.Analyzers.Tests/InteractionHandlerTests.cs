@@ -289,4 +289,15 @@ public sealed class InteractionHandlerTests
             public async Task OnCard(DingCardCallback callback) => await Task.Yield();
         }
         """);
+
+    [Fact]
+    public Task An_event_handler_taking_a_robot_message_is_DING002() => Verify.AnalyzerAsync<HandlerSignatureAnalyzer>(
+        Verify.Usings + """
+        public static class Handlers
+        {
+            [DingEvent("bpms_instance_change")]
+            public static void OnEvent({|#0:DingRobotMessage|} message) { }
+        }
+        """,
+        Verify.Diagnostic(PayloadMismatch).WithLocation(0).WithArguments("DingRobotMessage", "event 'bpms_instance_change'", "use 'BpmsInstanceChange'"));
 }
