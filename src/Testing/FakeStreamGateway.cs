@@ -33,7 +33,7 @@ namespace DingGen.Testing;
 /// Every wait takes a timeout and completes as soon as the gateway's state changes, so tests never poll the clock.
 /// A redelivered event keeps its <c>messageId</c> and <c>eventId</c>. Thread-safe.
 /// </remarks>
-public sealed class FakeStreamGateway : IAsyncDisposable
+public sealed partial class FakeStreamGateway : IAsyncDisposable
 {
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -192,7 +192,7 @@ public sealed class FakeStreamGateway : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a CALLBACK frame (robot message topic) to every live connection; returns its <c>messageId</c>.</summary>
+    /// <summary>Sends a CALLBACK frame (robot message topic by default) to every live connection; returns its <c>messageId</c>. See also <see cref="SendRobotMessageAsync"/> and <see cref="SendCardCallbackAsync"/>.</summary>
     public async Task<string> SendCallbackAsync(string topic = "/v1.0/im/bot/messages/get", string dataJson = "{}")
     {
         var messageId = NewMessageId();

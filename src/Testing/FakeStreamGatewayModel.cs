@@ -32,7 +32,43 @@ public sealed class FakeStreamGatewayOptions
 /// <param name="Status">For event acknowledgements, the <c>status</c> inside <c>data</c> (<c>SUCCESS</c>, <c>LATER</c>); otherwise <see langword="null"/>.</param>
 /// <param name="Data">The <c>data</c> string as sent.</param>
 /// <param name="Sequence">The gateway's event counter when it arrived (orders acks against connection opens and closes).</param>
-public sealed record FakeStreamAck(string MessageId, int ConnectionId, int Code, string? Status, string? Data, long Sequence);
+public sealed record FakeStreamAck(string MessageId, int ConnectionId, int Code, string? Status, string? Data, long Sequence)
+{
+    /// <summary>
+    /// For a <c>CALLBACK</c> acknowledgement, the <c>response</c> inside <c>data</c> (<c>{"response":…}</c>) as JSON text (a string
+    /// response as its value); <see langword="null"/> when absent, JSON <c>null</c>, or <c>data</c> is not a JSON object.
+    /// </summary>
+    public string? Response
+    {
+        get
+        {
+            if (Data is null || !Data.StartsWith('{'))
+            {
+                return null;
+            }
+
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(Data);
+                if (!document.RootElement.TryGetProperty("response", out var response))
+                {
+                    return null;
+                }
+
+                return response.ValueKind switch
+                {
+                    System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined => null,
+                    System.Text.Json.JsonValueKind.String => response.GetString(),
+                    _ => response.GetRawText(),
+                };
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}
 
 /// <summary>A ticket request the gateway received (the secret is not kept).</summary>
 /// <param name="ClientId">The <c>clientId</c> sent.</param>

@@ -11,7 +11,10 @@ namespace DingGen.Events;
 public sealed class DingCardCallback
 {
     /// <summary>The card instance the action was taken on (<c>outTrackId</c>: the id the app gave the card when it sent it).</summary>
-    public string OutTrackId { get; init; } = string.Empty;
+    public string OutTrackId { get => _outTrackId ?? string.Empty; init => _outTrackId = value; }
+
+    // System.Text.Json's source generator passes init-only properties to the object initializer, null when absent.
+    private readonly string? _outTrackId;
 
     /// <summary>The callback type (<c>type</c>), <c>actionCallback</c> for a button or form.</summary>
     public string? Type { get; init; }

@@ -36,17 +36,25 @@ public static class DingRobotMessageTypes
 /// </summary>
 public sealed record DingRobotMessage
 {
+    // System.Text.Json's source generator passes every init-only property to the object initializer, null when the field is absent
+    // from the JSON: these getters keep the documented defaults.
+    private readonly string? _msgId;
+    private readonly string? _msgType;
+    private readonly string? _conversationId;
+    private readonly string? _conversationType;
+    private readonly IReadOnlyList<DingRobotAtUser>? _atUsers;
+
     /// <summary>The message id (<c>msgId</c>), unique per message.</summary>
-    public string MsgId { get; init; } = string.Empty;
+    public string MsgId { get => _msgId ?? string.Empty; init => _msgId = value; }
 
     /// <summary>The message type (<c>msgtype</c>): a constant of <see cref="DingRobotMessageTypes"/>, or one DingTalk added later.</summary>
-    public string MsgType { get; init; } = string.Empty;
+    public string MsgType { get => _msgType ?? string.Empty; init => _msgType = value; }
 
     /// <summary>The conversation (<c>conversationId</c>, <c>cid…</c>); for a group, its <c>openConversationId</c>.</summary>
-    public string ConversationId { get; init; } = string.Empty;
+    public string ConversationId { get => _conversationId ?? string.Empty; init => _conversationId = value; }
 
     /// <summary><c>1</c> for a one-to-one chat, <c>2</c> for a group (<c>conversationType</c>).</summary>
-    public string ConversationType { get; init; } = string.Empty;
+    public string ConversationType { get => _conversationType ?? string.Empty; init => _conversationType = value; }
 
     /// <summary>Whether the message comes from a group (<see cref="ConversationType"/> is <c>2</c>).</summary>
     [JsonIgnore]
@@ -83,7 +91,7 @@ public sealed record DingRobotMessage
     public bool IsInAtList { get; init; }
 
     /// <summary>The users @-mentioned in the message (<c>atUsers</c>).</summary>
-    public IReadOnlyList<DingRobotAtUser> AtUsers { get; init; } = [];
+    public IReadOnlyList<DingRobotAtUser> AtUsers { get => _atUsers ?? []; init => _atUsers = value; }
 
     /// <summary>The URL a reply to this message can be posted to without a token until <see cref="SessionWebhookExpiredTime"/> (<c>sessionWebhook</c>).</summary>
     public string? SessionWebhook { get; init; }
@@ -195,7 +203,11 @@ public sealed record DingRobotRichText
 {
     /// <summary>The parts (<c>richText</c>).</summary>
     [JsonPropertyName("richText")]
-    public IReadOnlyList<DingRobotRichTextPart> Parts { get; init; } = [];
+    public IReadOnlyList<DingRobotRichTextPart> Parts { get => _parts ?? []; init => _parts = value; }
+
+    // System.Text.Json's source generator passes every init-only property to the object initializer, null when absent: the
+    // getter keeps the documented default.
+    private readonly IReadOnlyList<DingRobotRichTextPart>? _parts;
 }
 
 /// <summary>One part of a rich text robot message: text, or a picture.</summary>
