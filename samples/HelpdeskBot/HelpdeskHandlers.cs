@@ -54,7 +54,7 @@ public sealed partial class HelpdeskHandlers(
             case HelpdeskCommand.Status status:
                 return await StatusAsync(message, status.ApprovalId, cancellationToken);
             case HelpdeskCommand.StatusWithoutId:
-                return DingRobotReply.FromText("Which approval? Write `status <approval id>`, e.g. status 6c5b4a39-2817-4f60-9e8d-7c6b5a493827.");
+                return DingRobotReply.FromText("Which approval? Write: status <approval id>");
             default:
                 return DingRobotReply.FromMarkdown(HelpTitle, HelpText);
         }

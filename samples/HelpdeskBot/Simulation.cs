@@ -94,8 +94,8 @@ internal static class Simulation
         await fakes.Gateway.WaitForConnectionsAsync(1, Wait);
         var subscriptions = fakes.Gateway.TicketRequests[^1].Subscriptions;
         Console.WriteLine($"Stream subscriptions: {string.Join(", ", subscriptions)}");
-        var subscribed = subscriptions.Any(static s => s.Contains("/v1.0/im/bot/messages/get", StringComparison.Ordinal))
-            && subscriptions.Any(static s => s.Contains("/v1.0/card/instances/callback", StringComparison.Ordinal));
+        var subscribed = subscriptions.Any(static s => s.Contains(FakeStreamGateway.RobotMessageTopic, StringComparison.Ordinal))
+            && subscriptions.Any(static s => s.Contains(FakeStreamGateway.CardCallbackTopic, StringComparison.Ordinal));
         Console.WriteLine();
 
         var steps = 0;
@@ -219,7 +219,8 @@ internal static class Simulation
 
     /// <summary>
     /// Sends one channel's messages and card actions, built with <see cref="DingRobotMessageBuilder"/> (each message with a fresh session
-    /// webhook of the fake DingTalk): over stream mode as <c>CALLBACK</c> frames of the fake gateway, over HTTP signed and posted by
+    /// webhook of the fake DingTalk): over stream mode as <c>CALLBACK</c> frames of the fake gateway (<see cref="FakeStreamGateway.SendRobotMessageAsync"/>,
+    /// <see cref="FakeStreamGateway.SendCardCallbackAsync"/>), over HTTP signed and posted by
     /// <see cref="DingTalkRobotSimulator"/>. Stream mode talks one-to-one, HTTP in a group with the robot @-mentioned.
     /// </summary>
     private sealed class Player(string channel, SimulationFakes fakes, HttpClient http, TimeProvider clock)
@@ -238,7 +239,7 @@ internal static class Simulation
             var mark = fakes.ReplyMark();
             if (IsStream)
             {
-                var messageId = await fakes.Gateway.SendCallbackAsync("/v1.0/im/bot/messages/get", json);
+                var messageId = await fakes.Gateway.SendRobotMessageAsync(json, Wait);
                 var ack = await fakes.Gateway.WaitForAckAsync(messageId, Wait);
                 if (ack.Code != 200)
                 {
@@ -267,10 +268,8 @@ internal static class Simulation
             string body;
             if (IsStream)
             {
-                var messageId = await fakes.Gateway.SendCallbackAsync("/v1.0/card/instances/callback", json);
-                var ack = await fakes.Gateway.WaitForAckAsync(messageId, Wait);
-                using var data = JsonDocument.Parse(ack.Data ?? "{}");
-                body = data.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object ? response.GetRawText() : "{}";
+                var messageId = await fakes.Gateway.SendCardCallbackAsync(json, Wait);
+                body = await fakes.Gateway.WaitForCallbackResponseAsync(messageId, Wait) ?? "{}";
             }
             else
             {
