@@ -220,4 +220,45 @@ public sealed class InteractionDispatchTests
         module.GetMethod("Register")!.Invoke(null, new object[] { collection });
         return (collection.BuildServiceProvider(validateScopes: true), log);
     }
+
+    [Fact]
+    public async Task Events_named_like_the_interaction_methods_get_their_own_methods_and_still_dispatch()
+    {
+        const string source = """
+            using System.Text.Json;
+            using DingGen;
+            using DingGen.Events;
+
+            [assembly: DingCustomEvent("robot_message", typeof(JsonElement))]
+            [assembly: DingCustomEvent("card_callback", typeof(JsonElement))]
+
+            namespace Sample;
+
+            internal static class Handlers
+            {
+                [DingEvent("robot_message"), DingEvent("card_callback")]
+                public static void OnEvent(JsonElement payload)
+                {
+                }
+
+                [DingRobotMessage]
+                public static DingRobotReply OnMessage(DingRobotMessage message) => DingRobotReply.FromText("robot", []);
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilationNamed("Named", source));
+        GeneratorAssert.CompilesCleanly(result, output);
+        var text = GeneratorHarness.Source(result, Generator.Emitting.DispatchEmitter.HintName);
+        Assert.Contains("return DispatchRobotMessage2Async(context);", text, StringComparison.Ordinal);
+        Assert.Contains("return DispatchCardCallback2Async(context);", text, StringComparison.Ordinal);
+
+        var assembly = GeneratorHarness.Load(output);
+        var instance = Activator.CreateInstance(
+            assembly.GetType("DingGen.DingEventDispatcher")!,
+            new DingJsonOptions(Array.Empty<System.Text.Json.Serialization.JsonSerializerContext>()))!;
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var evt = await ((IDingEventDispatcher)instance).DispatchAsync(new DingEventContext("robot_message", "{}"u8.ToArray(), services));
+        Assert.Equal(DingDispatchStatus.Handled, evt.Status);
+        var robot = await ((IDingInteractionDispatcher)instance).DispatchRobotMessageAsync(new DingRobotMessageContext(new DingRobotMessage(), services));
+        Assert.Equal("robot", Assert.Single(robot.Responses).Text);
+    }
 }
