@@ -199,11 +199,50 @@ public sealed class RobotStreamTests
         Assert.True(host.HasLog("StreamConnectionLost"));
     }
 
-    private static async Task<(StreamHost Host, TestInteractionDispatcher Interactions, RecordingReplySender Sender)> StartAsync(FakeStreamGateway gateway)
+    [Fact(Timeout = 30_000)]
+    public async Task A_robot_message_still_waiting_for_a_worker_when_the_connection_drops_is_handled_after_all()
+    {
+        await using var gateway = await FakeStreamGateway.StartAsync(StreamHost.GatewayOptions());
+        var (host, interactions, sender) = await StartAsync(gateway, static o => o.MaxConcurrentEvents = 1);
+        await using var __ = host;
+        var inHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        interactions.RobotHandler = async context =>
+        {
+            if (context.Message.MsgId == "msg-busy")
+            {
+                inHandler.TrySetResult();
+                await release.Task;
+            }
+
+            return DingRobotReply.FromText("answer to " + context.Message.MsgId);
+        };
+
+        await gateway.SendCallbackAsync(RobotTopic, InteractionSamples.RobotMessage("msg-busy"));
+        await inHandler.Task.WaitAsync(Wait);
+        var waiting = await gateway.SendCallbackAsync(RobotTopic, InteractionSamples.RobotMessage("msg-waiting"));
+
+        // Frames are read in order: once the ping after it is answered, the message is queued for the (busy) worker.
+        await gateway.WaitForAckAsync(await gateway.SendPingAsync(), Wait);
+        await gateway.DropConnectionsAsync();
+        await gateway.WaitForConnectionsAsync(2, Wait);
+        release.SetResult();
+
+        // Neither message is redelivered by DingTalk: both must run once, on the host's own initiative.
+        var next = await gateway.SendCallbackAsync(RobotTopic, InteractionSamples.RobotMessage("msg-next"));
+        await gateway.WaitForAckAsync(next, Wait);
+        await sender.WaitForAsync(3, Wait);
+
+        Assert.Equal(["msg-busy", "msg-next", "msg-waiting"], interactions.RobotRuns.Select(static r => r.Message.MsgId).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["answer to msg-busy", "answer to msg-next", "answer to msg-waiting"], sender.Sent.Select(static s => s.Reply.Text).Order(StringComparer.Ordinal).ToArray());
+        Assert.DoesNotContain(gateway.Acks, a => a.MessageId == waiting && a.ConnectionId == 2);
+    }
+
+    private static async Task<(StreamHost Host, TestInteractionDispatcher Interactions, RecordingReplySender Sender)> StartAsync(FakeStreamGateway gateway, Action<DingStreamOptions>? configure = null)
     {
         var interactions = new TestInteractionDispatcher();
         var sender = new RecordingReplySender();
-        var host = await StreamHost.StartAsync(gateway, new StreamTestDispatcher("user_add_org"), services: s =>
+        var host = await StreamHost.StartAsync(gateway, new StreamTestDispatcher("user_add_org"), configure: configure, services: s =>
         {
             s.AddSingleton<IDingInteractionDispatcher>(interactions);
             s.AddSingleton<IDingRobotReplySender>(sender);

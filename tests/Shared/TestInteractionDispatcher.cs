@@ -79,6 +79,8 @@ public sealed class RecordingReplySender : IDingRobotReplySender
 {
     public const string FailMarker = "FAIL-TO-SEND";
 
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = new();
+
     public ConcurrentQueue<(DingRobotMessage Message, DingRobotReply Reply)> Sent { get; } = new();
 
     public Task SendAsync(DingRobotMessage message, DingRobotReply reply, CancellationToken cancellationToken = default)
@@ -89,7 +91,32 @@ public sealed class RecordingReplySender : IDingRobotReplySender
         }
 
         Sent.Enqueue((message, reply));
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters.Where(w => Sent.Count >= w.Count).ToArray())
+            {
+                _waiters.Remove(waiter);
+                waiter.Signal.TrySetResult();
+            }
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>Completes once <paramref name="count"/> replies were sent; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public Task WaitForAsync(int count, TimeSpan timeout)
+    {
+        lock (_waiters)
+        {
+            if (Sent.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, signal));
+            return signal.Task.WaitAsync(timeout);
+        }
     }
 }
 
