@@ -224,6 +224,21 @@ public sealed class RobotReplySenderTests : IAsyncLifetime
         Assert.DoesNotContain(OpenApiKeys.AppSecret, host.LogText(), StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_or_absurd_expiry_means_the_webhook_is_not_used()
+    {
+        await using var host = StartHost(withOpenApi: false);
+        var message = Parse(_fake.CreateRobotMessageBuilder().InGroup("cidHelpdesk").Text("hi"));
+
+        foreach (var expiry in new[] { 0L, -5L, long.MaxValue })
+        {
+            var ex = await Assert.ThrowsAsync<DingRobotReplyException>(() => host.Sender.SendAsync(message with { SessionWebhookExpiredTime = expiry }, DingRobotReply.FromText("ok")));
+            Assert.Contains("no valid sessionWebhookExpiredTime", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(_fake.RobotReplies);
+    }
+
     [Fact]
     public void AddDingGen_registers_the_sender_once_and_keeps_a_user_registration()
     {
