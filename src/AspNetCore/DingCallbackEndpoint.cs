@@ -80,7 +80,7 @@ internal sealed class DingCallbackEndpoint
     /// Reads the body into <paramref name="buffer"/>, growing it (from the pool) up to <paramref name="max"/> + 1 bytes. Returns the
     /// buffer in use and the bytes read; more than <paramref name="max"/> means the body is too large (reading stopped there).
     /// </summary>
-    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, byte[] buffer, int max, CancellationToken cancellationToken)
+    internal static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, byte[] buffer, int max, CancellationToken cancellationToken)
     {
         var total = 0;
         try

@@ -28,6 +28,15 @@ internal enum HandlerReturnKind
     Void,
     Task,
     ValueTask,
+
+    /// <summary>A robot or card handler that returns its response (<c>DingRobotReply</c>, <c>DingCardUpdate</c>) synchronously.</summary>
+    Response,
+
+    /// <summary>A robot or card handler that returns <c>Task&lt;response?&gt;</c>.</summary>
+    TaskOfResponse,
+
+    /// <summary>A robot or card handler that returns <c>ValueTask&lt;response?&gt;</c>.</summary>
+    ValueTaskOfResponse,
 }
 
 /// <summary>Why the generated code cannot call a handler (DING003) or cannot reach it (DING004).</summary>
@@ -38,6 +47,12 @@ internal enum HandlerProblemKind
 
     /// <summary>DING004: the method or its type is not reachable from generated code, or the type cannot be instantiated.</summary>
     NotReachable,
+
+    /// <summary>DING009: a robot or card handler parameter that is another kind of handler's message or context.</summary>
+    WrongParameter,
+
+    /// <summary>DING010: a robot or card handler whose return type is neither nothing nor its kind's response.</summary>
+    WrongReturnType,
 }
 
 /// <summary>Which rule a <see cref="HandlerProblem"/> breaks, so code fixes can tell problems apart without parsing the reason.</summary>
@@ -57,16 +72,25 @@ internal enum HandlerProblemCode
     NotAClass,
     StaticInterfaceMember,
     ObsoleteAsError,
+    WrongParameterType,
+    WrongReturnType,
 }
 
 /// <summary>One problem with a handler, with a human-readable reason for the diagnostic message.</summary>
 internal readonly struct HandlerProblem
 {
     public HandlerProblem(HandlerProblemKind kind, HandlerProblemCode code, string reason)
+        : this(kind, code, reason, null, null)
+    {
+    }
+
+    public HandlerProblem(HandlerProblemKind kind, HandlerProblemCode code, string reason, IParameterSymbol? parameter, string? expectedType)
     {
         Kind = kind;
         Code = code;
         Reason = reason;
+        Parameter = parameter;
+        ExpectedType = expectedType;
     }
 
     public HandlerProblemKind Kind { get; }
@@ -74,6 +98,12 @@ internal readonly struct HandlerProblem
     public HandlerProblemCode Code { get; }
 
     public string Reason { get; }
+
+    /// <summary>The parameter the problem is about (DING009), when it is about one.</summary>
+    public IParameterSymbol? Parameter { get; }
+
+    /// <summary>The metadata name of the type that fixes the problem (DING009), when one does.</summary>
+    public string? ExpectedType { get; }
 }
 
 /// <summary>A handler parameter as the rule reads it.</summary>
@@ -174,20 +204,7 @@ internal static class HandlerShapeRules
         foreach (var parameter in method.Parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (parameter.RefKind != RefKind.None)
-            {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ByRefParameter, $"parameter '{parameter.Name}' is passed by reference ({RefKindText(parameter.RefKind)})"));
-            }
-
-            if (parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
-            {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.PointerParameter, $"parameter '{parameter.Name}' is a pointer"));
-            }
-            else if (parameter.Type.IsRefLikeType)
-            {
-                problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.RefStructParameter, $"parameter '{parameter.Name}' is a ref struct"));
-            }
-
+            ReadPassingProblems(parameter, problems);
             var shape = ReadParameter(parameter, isCustomPayloadType);
             if (shape.Kind == HandlerParameterKind.Payload)
             {
@@ -232,6 +249,24 @@ internal static class HandlerShapeRules
 
         var ns = type.ContainingNamespace;
         return ns is null || ns.IsGlobalNamespace ? type.MetadataName : ns.ToDisplayString() + "." + type.MetadataName;
+    }
+
+    /// <summary>DING003: a parameter the generated code cannot pass (by reference, a pointer, a ref struct). Shared by every kind of handler.</summary>
+    internal static void ReadPassingProblems(IParameterSymbol parameter, ImmutableArray<HandlerProblem>.Builder problems)
+    {
+        if (parameter.RefKind != RefKind.None)
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.ByRefParameter, $"parameter '{parameter.Name}' is passed by reference ({RefKindText(parameter.RefKind)})"));
+        }
+
+        if (parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.PointerParameter, $"parameter '{parameter.Name}' is a pointer"));
+        }
+        else if (parameter.Type.IsRefLikeType)
+        {
+            problems.Add(new HandlerProblem(HandlerProblemKind.CannotCall, HandlerProblemCode.RefStructParameter, $"parameter '{parameter.Name}' is a ref struct"));
+        }
     }
 
     private static HandlerParameterShape ReadParameter(IParameterSymbol parameter, Func<ITypeSymbol, bool> isCustomPayloadType)
@@ -280,7 +315,8 @@ internal static class HandlerShapeRules
         return new HandlerParameterShape(parameter, HandlerParameterKind.Service, PayloadKind.None, nullable, key);
     }
 
-    private static void ReadReachability(IMethodSymbol method, ImmutableArray<HandlerProblem>.Builder problems)
+    /// <summary>DING004: whether generated code in the same assembly can reach the method (and create its class). Shared by every kind of handler.</summary>
+    internal static void ReadReachability(IMethodSymbol method, ImmutableArray<HandlerProblem>.Builder problems)
     {
         if (!IsReachable(method.DeclaredAccessibility))
         {
@@ -346,7 +382,7 @@ internal static class HandlerShapeRules
     /// CS0619: generated code cannot name a method or type marked <c>[Obsolete(message, error: true)]</c> without failing the
     /// build (plain <c>[Obsolete]</c> is fine: generated code disables that warning).
     /// </summary>
-    private static void ReadObsoleteErrors(IMethodSymbol method, ImmutableArray<HandlerProblem>.Builder problems)
+    internal static void ReadObsoleteErrors(IMethodSymbol method, ImmutableArray<HandlerProblem>.Builder problems)
     {
         if (IsObsoleteError(method))
         {
@@ -386,7 +422,7 @@ internal static class HandlerShapeRules
         return false;
     }
 
-    private static bool HasAttribute(ISymbol symbol, string metadataName)
+    internal static bool HasAttribute(ISymbol symbol, string metadataName)
     {
         foreach (var attribute in symbol.GetAttributes())
         {

@@ -18,6 +18,21 @@ internal static class KnownNames
     public const string DingEventDispatcher = "DingGen.IDingEventDispatcher";
     public const string DingGenericEvent = "DingGen.Events.DingGenericEvent";
 
+    public const string DingRobotMessageAttribute = "DingGen.DingRobotMessageAttribute";
+    public const string DingCardCallbackAttribute = "DingGen.DingCardCallbackAttribute";
+    public const string DingRobotMessage = "DingGen.Events.DingRobotMessage";
+    public const string DingCardCallback = "DingGen.Events.DingCardCallback";
+    public const string DingRobotMessageContext = "DingGen.DingRobotMessageContext";
+    public const string DingCardCallbackContext = "DingGen.DingCardCallbackContext";
+    public const string DingRobotReply = "DingGen.DingRobotReply";
+    public const string DingCardUpdate = "DingGen.DingCardUpdate";
+    public const string DingRobotMessageTypes = "DingGen.Events.DingRobotMessageTypes";
+
+    /// <summary>The named arguments of <c>[DingRobotMessage]</c> and <c>[DingCardCallback]</c> (filters).</summary>
+    public const string MsgTypeProperty = "MsgType";
+    public const string RobotCodeProperty = "RobotCode";
+    public const string ActionIdProperty = "ActionId";
+
     public const string JsonElement = "System.Text.Json.JsonElement";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
@@ -25,6 +40,8 @@ internal static class KnownNames
     public const string CancellationToken = "System.Threading.CancellationToken";
     public const string Task = "System.Threading.Tasks.Task";
     public const string ValueTask = "System.Threading.Tasks.ValueTask";
+    public const string TaskOfT = "System.Threading.Tasks.Task`1";
+    public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
     public const string FromKeyedServicesAttribute = "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute";
     public const string ObsoleteAttribute = "System.ObsoleteAttribute";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";

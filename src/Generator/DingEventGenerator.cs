@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace DingGen.Generator;
 
 /// <summary>
-/// Turns every <c>[DingEvent]</c> method into one compile-time dispatcher, the list of handled tags and the DI
+/// Turns every <c>[DingEvent]</c>, <c>[DingRobotMessage]</c> and <c>[DingCardCallback]</c> method into one compile-time dispatcher, the list of handled tags and the DI
 /// registration. It never reports diagnostics (the analyzers do) and never throws: a method it cannot call is skipped.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -48,10 +48,35 @@ public sealed class DingEventGenerator : IIncrementalGenerator
             .Select(static (input, ct) => DispatchModel.Create(input.Left.ToEquatableArray(), input.Right, ct))
             .WithTrackingName(TrackingNames.Dispatch);
 
-        context.RegisterSourceOutput(dispatch.Combine(facts), static (spc, input) => Emit(spc, input.Left, input.Right));
+        var robots = Interactions(context, KnownNames.DingRobotMessageAttribute, InteractionKind.RobotMessage, TrackingNames.ParsedRobotHandlers);
+        var cards = Interactions(context, KnownNames.DingCardCallbackAttribute, InteractionKind.CardCallback, TrackingNames.ParsedCardHandlers);
+        var interactions = robots
+            .Combine(cards)
+            .Select(static (input, ct) => InteractionsModel.Create(input.Left.ToEquatableArray(), input.Right.ToEquatableArray(), ct))
+            .WithTrackingName(TrackingNames.Interactions);
+
+        context.RegisterSourceOutput(
+            dispatch.Combine(interactions).Combine(facts),
+            static (spc, input) => Emit(spc, input.Left.Left, input.Left.Right, input.Right));
     }
 
-    private static void Emit(SourceProductionContext context, DispatchModel model, CompilationFactsModel facts)
+    /// <summary>The callable handlers of one interaction kind, collected.</summary>
+    private static IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<InteractionHandlerModel>> Interactions(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        InteractionKind kind,
+        string trackingName) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                (ctx, ct) => InteractionParser.TryParse(ctx, kind, ct))
+            .WithTrackingName(trackingName)
+            .Where(static handler => handler is not null)
+            .Select(static (handler, _) => handler!)
+            .Collect();
+
+    private static void Emit(SourceProductionContext context, DispatchModel model, InteractionsModel interactions, CompilationFactsModel facts)
     {
         if (!facts.HasRuntime)
         {
@@ -59,7 +84,7 @@ public sealed class DingEventGenerator : IIncrementalGenerator
         }
 
         context.AddSource(EventTagsEmitter.HintName, EventTagsEmitter.Emit(model, facts));
-        context.AddSource(DispatchEmitter.HintName, DispatchEmitter.Emit(model, facts));
-        context.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(model, facts));
+        context.AddSource(DispatchEmitter.HintName, DispatchEmitter.Emit(model, interactions, facts));
+        context.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(model, interactions, facts));
     }
 }

@@ -20,4 +20,13 @@ internal static class TrackingNames
 
     /// <summary>The dispatch model: handlers grouped by tag, payloads and member names.</summary>
     public const string Dispatch = nameof(Dispatch);
+
+    /// <summary>The parse of each <c>[DingRobotMessage]</c> method (null when the generated code cannot call it).</summary>
+    public const string ParsedRobotHandlers = nameof(ParsedRobotHandlers);
+
+    /// <summary>The parse of each <c>[DingCardCallback]</c> method (null when the generated code cannot call it).</summary>
+    public const string ParsedCardHandlers = nameof(ParsedCardHandlers);
+
+    /// <summary>The robot and card handlers, in dispatch order, and their classes.</summary>
+    public const string Interactions = nameof(Interactions);
 }

@@ -224,11 +224,18 @@ public sealed partial class DingFailedEventRecovery
         return new DingRecoveryReport(entries, pages);
     }
 
-    /// <summary>Recovers one failed-list entry (already pulled), honouring and updating the store.</summary>
-    public Task<DingRecoveryEntry> RecoverOneAsync(DingFailedEvent entry, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Recovers one failed-list entry (already pulled), honouring and updating the store. Takes the <see cref="Lock"/> like a whole run,
+    /// so it never races a recovery of the same app on this or another replica.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another recovery of the app holds the <see cref="Lock"/>; nothing was done.</exception>
+    public async Task<DingRecoveryEntry> RecoverOneAsync(DingFailedEvent entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return RecoverOneAsync(entry, DingRecoveryKey.For(entry), cancellationToken);
+        await using (await AcquireOrThrowAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await RecoverOneAsync(entry, DingRecoveryKey.For(entry), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The entries whose handlers failed <see cref="MaxAttempts"/> times, kept in the store and no longer retried on their own.</summary>
@@ -245,17 +252,38 @@ public sealed partial class DingFailedEventRecovery
     /// <param name="key">The entry's key, from <see cref="GetDeadLettersAsync"/>.</param>
     /// <param name="cancellationToken">Passed to the handlers.</param>
     /// <returns>What happened, or <see langword="null"/> when the store holds no dead letter with that key.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// Another recovery of the app holds the <see cref="Lock"/> (on this or another replica); nothing was done: retry when it has finished.
+    /// </exception>
     public async Task<DingRecoveryEntry?> RetryDeadLetterAsync(DingRecoveryKey key, CancellationToken cancellationToken = default)
     {
-        var stored = await _store.GetPendingAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is null || stored.State != DingRecoveryEntryState.DeadLettered)
+        await using (await AcquireOrThrowAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            var stored = await _store.GetPendingAsync(key, cancellationToken).ConfigureAwait(false);
+            if (stored is null || stored.State != DingRecoveryEntryState.DeadLettered)
+            {
+                return null;
+            }
+
+            var revived = stored with { Attempts = 0, State = DingRecoveryEntryState.Pending, NextAttemptAt = _timeProvider.GetUtcNow() };
+            await _store.SavePendingAsync(revived, cancellationToken).ConfigureAwait(false);
+            return await AttemptAsync(revived, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes the app's <see cref="Lock"/> for a single-entry operation, or says clearly why it cannot.</summary>
+    private async Task<IAsyncDisposable> AcquireOrThrowAsync(CancellationToken cancellationToken)
+    {
+        var appName = AppName ?? DingGenServiceCollectionExtensions.DefaultAppName;
+        var held = await Lock.TryAcquireAsync(appName, cancellationToken).ConfigureAwait(false);
+        if (held is null)
+        {
+            RecoverySkipped(_logger, appName.Length == 0 ? "(default)" : appName);
+            throw new InvalidOperationException(
+                $"Another failed-event recovery of app {(appName.Length == 0 ? "(default)" : "'" + appName + "'")} is running on this or another replica; nothing was done. Try again when it has finished.");
         }
 
-        var revived = stored with { Attempts = 0, State = DingRecoveryEntryState.Pending, NextAttemptAt = _timeProvider.GetUtcNow() };
-        await _store.SavePendingAsync(revived, cancellationToken).ConfigureAwait(false);
-        return await AttemptAsync(revived, cancellationToken).ConfigureAwait(false);
+        return held;
     }
 
     private async Task<DingRecoveryEntry> RecoverOneAsync(DingFailedEvent entry, DingRecoveryKey key, CancellationToken cancellationToken)

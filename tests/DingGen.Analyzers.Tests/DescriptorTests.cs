@@ -54,7 +54,7 @@ public sealed class DescriptorTests
         DiagnosticAnalyzer[] analyzers =
         [
             new UnknownEventTypeAnalyzer(), new InvalidEventTypeAnalyzer(), new DuplicateEventTypeAnalyzer(), new HandshakeEventHandlerAnalyzer(),
-            new HandlerSignatureAnalyzer(), new PayloadJsonContextAnalyzer(),
+            new HandlerSignatureAnalyzer(), new PayloadJsonContextAnalyzer(), new InteractionAttributeAnalyzer(),
         ];
         Assert.Single(analyzers, a => a.SupportedDiagnostics.Any(d => d.Id == id));
     }

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace DingGen.Analyzers.Tests;
 
 /// <summary>
-/// A real <c>dotnet build</c> of tests/EndToEnd/MisspeltEventType (kept out of the solution) fails with DING001 and the
-/// suggestion in its output: the analyzer works in a user's build, not only under the test framework.
+/// Real <c>dotnet build</c>s of projects under tests/EndToEnd (kept out of the solution) fail with the expected diagnostic
+/// in their output: the analyzers work in a user's build, not only under the test framework.
 /// </summary>
 public sealed class EndToEndBuildTests
 {
@@ -17,7 +17,32 @@ public sealed class EndToEndBuildTests
     [Fact(Timeout = 300_000)]
     public async Task A_misspelt_event_type_fails_dotnet_build_with_DING001_and_the_suggestion()
     {
-        var project = Path.Combine(RepositoryRoot(), "tests", "EndToEnd", "MisspeltEventType", "MisspeltEventType.csproj");
+        var (exitCode, output) = await BuildAsync("MisspeltEventType");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error DING001", output, StringComparison.Ordinal);
+        Assert.Contains("'bpms_instanse_change' is not a known DingTalk event type; did you mean 'bpms_instance_change'?", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// tests/EndToEnd/RobotHandlers: valid robot and card handlers beside one robot handler taking a card callback. The
+    /// build fails with DING009 only: the generated robot and card dispatch of the others compiles with no warning under
+    /// TreatWarningsAsErrors, in a real build with the SDK's compiler.
+    /// </summary>
+    [Fact(Timeout = 300_000)]
+    public async Task A_robot_handler_taking_a_card_callback_fails_dotnet_build_with_DING009_only()
+    {
+        var (exitCode, output) = await BuildAsync("RobotHandlers");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error DING009", output, StringComparison.Ordinal);
+        Assert.Contains("parameter 'callback' is a DingCardCallback, which a robot message handler never receives; take a DingRobotMessage", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("error CS", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"warning (CS|DING)\d", output);
+        Assert.DoesNotMatch(@"error DING0(?!09)", output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> BuildAsync(string name)
+    {
+        var project = Path.Combine(RepositoryRoot(), "tests", "EndToEnd", name, name + ".csproj");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -44,10 +69,7 @@ public sealed class EndToEndBuildTests
             throw;
         }
 
-        var output = await stdout + await stderr;
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("error DING001", output, StringComparison.Ordinal);
-        Assert.Contains("'bpms_instanse_change' is not a known DingTalk event type; did you mean 'bpms_instance_change'?", output, StringComparison.Ordinal);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static string RepositoryRoot()

@@ -105,4 +105,86 @@ public sealed class GeneratorAgreementTests
             Assert.Equal(name.StartsWith("Ok", StringComparison.Ordinal), called);
         }
     }
+
+    private const string InteractionHandlers = Verify.Usings + """
+        public interface IClock { }
+
+        public class Bot
+        {
+            [DingRobotMessage(MsgType = DingRobotMessageTypes.Text)]
+            public Task<DingRobotReply?> OkText(DingRobotMessage message, IClock clock, CancellationToken ct) => Task.FromResult<DingRobotReply?>(null);
+
+            [DingRobotMessage(MsgType = "txt")]
+            public static void OkUnknownMsgType(DingRobotMessage message) { }
+
+            [DingCardCallback(ActionId = "approve")]
+            public static DingCardUpdate? OkCard(DingCardCallbackContext context) => null;
+
+            [DingRobotMessage]
+            public static void BadCardPayload(DingCardCallback callback) { }
+
+            [DingCardCallback]
+            public static void BadEventPayload(BpmsInstanceChange e) { }
+
+            [DingRobotMessage]
+            public static DingCardUpdate? BadReturn(DingRobotMessage message) => null;
+
+            [DingRobotMessage]
+            public static void BadTwoMessages(DingRobotMessage first, DingRobotMessage second) { }
+
+            [DingCardCallback]
+            public static void BadGeneric<T>(DingCardCallback callback) { }
+
+            [DingCardCallback]
+            private static void BadPrivate(DingCardCallback callback) { }
+
+            [DingRobotMessage]
+            [DingEvent("bpms_instance_change")]
+            public static void BadMixed(DingRobotMessage message) { }
+
+            [DingRobotMessage, DingCardCallback]
+            public static void BadBothInteractions() { }
+        }
+        """;
+
+    [Fact]
+    public async Task Generator_calls_exactly_the_robot_and_card_handlers_without_errors_from_the_analyzers()
+    {
+        var compilation = CSharpCompilation.Create(
+            "InteractionAgreementTest",
+            new[] { CSharpSyntaxTree.ParseText(InteractionHandlers, new CSharpParseOptions(LanguageVersion.CSharp12), path: "Bot.cs") },
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        var driver = CSharpGeneratorDriver.Create(new DingEventGenerator()).RunGenerators(compilation);
+        var generated = string.Concat(driver.GetRunResult().GeneratedTrees.Select(t => t.ToString()));
+
+        var diagnostics = await compilation
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new HandlerSignatureAnalyzer(), new InteractionAttributeAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync();
+        var rejected = diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => d.Location.SourceTree!.GetRoot().FindToken(d.Location.SourceSpan.Start).Parent!
+                .AncestorsAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First().Identifier.ValueText)
+            .ToHashSet(StringComparer.Ordinal);
+
+        var names = new[]
+        {
+            "OkText", "OkUnknownMsgType", "OkCard",
+            "BadCardPayload", "BadEventPayload", "BadReturn", "BadTwoMessages", "BadGeneric", "BadPrivate", "BadMixed", "BadBothInteractions",
+        };
+        foreach (var name in names)
+        {
+            var called = generated.Contains("." + name + "(", StringComparison.Ordinal);
+            Assert.True(called != rejected.Contains(name), $"{name}: called by the generator = {called}, rejected by the analyzers = {rejected.Contains(name)}");
+            Assert.Equal(name.StartsWith("Ok", StringComparison.Ordinal), called);
+        }
+
+        // An unknown message type is a warning: the handler is still dispatched (DingTalk may add the type).
+        Assert.Contains(diagnostics, d => d.Id == DiagnosticDescriptors.UnknownRobotMessageTypeId && d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal(
+            new[] { "DING003", "DING003", "DING004", "DING009", "DING009", "DING010", "DING011", "DING011", "DING012" },
+            diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+    }
 }

@@ -3,7 +3,8 @@ using Microsoft.CodeAnalysis;
 namespace DingGen.Analyzers;
 
 /// <summary>
-/// Every diagnostic DingGen reports. IDs are fixed and never reused: <c>DING001</c>–<c>DING049</c> handler usage,
+/// Every diagnostic DingGen reports. IDs are fixed and never reused: <c>DING001</c>–<c>DING049</c> handler usage (events,
+/// robot messages, card callbacks),
 /// <c>DING050</c>–<c>DING099</c> JSON/DI integration. Each has a row in <c>AnalyzerReleases.*.md</c> and a page in
 /// <c>docs/diagnostics/</c>.
 /// </summary>
@@ -17,6 +18,10 @@ internal static class DiagnosticDescriptors
     public const string InvalidEventTypeId = "DING006";
     public const string DuplicateEventTypeId = "DING007";
     public const string HandshakeEventHandlerId = "DING008";
+    public const string InteractionParameterMismatchId = "DING009";
+    public const string InteractionReturnTypeId = "DING010";
+    public const string MixedHandlerKindsId = "DING011";
+    public const string UnknownRobotMessageTypeId = "DING012";
     public const string PayloadNotInJsonContextId = "DING050";
 
     /// <summary>DING001: the event type is neither in the catalogue nor declared with <c>DingCustomEvent</c>.</summary>
@@ -91,6 +96,42 @@ internal static class DiagnosticDescriptors
         "'{0}' is a handshake event the endpoint answers itself, so its handlers never run",
         "check_url, check_create_suite_url and check_update_suite_url are answered by the callback endpoint before dispatch and are never registered with DingTalk.");
 
+    /// <summary>DING009: a robot or card handler parameter that takes what another kind of handler receives.</summary>
+    public static readonly DiagnosticDescriptor InteractionParameterMismatch = Create(
+        InteractionParameterMismatchId,
+        DiagnosticCategories.Usage,
+        DiagnosticSeverity.Error,
+        "Parameter does not fit the robot or card handler",
+        "Handler '{0}': {1}",
+        "A [DingRobotMessage] handler receives a DingRobotMessage and a DingRobotMessageContext; a [DingCardCallback] handler a DingCardCallback and a DingCardCallbackContext. An event payload, an event context or the other kind's message is never passed to it, so the generator skips the handler.");
+
+    /// <summary>DING010: a robot or card handler whose return type is neither nothing nor its kind's response.</summary>
+    public static readonly DiagnosticDescriptor InteractionReturnType = Create(
+        InteractionReturnTypeId,
+        DiagnosticCategories.Usage,
+        DiagnosticSeverity.Error,
+        "Return type does not fit the robot or card handler",
+        "Handler '{0}' cannot return '{1}': a {2} returns void, Task, ValueTask or a {3} (directly, or in a Task or ValueTask)",
+        "The dispatcher collects the reply of a robot handler (DingRobotReply) and the card update of a card handler (DingCardUpdate); it cannot use any other result, so the generator skips the handler.");
+
+    /// <summary>DING011: a method with more than one kind of handler attribute.</summary>
+    public static readonly DiagnosticDescriptor MixedHandlerKinds = Create(
+        MixedHandlerKindsId,
+        DiagnosticCategories.Usage,
+        DiagnosticSeverity.Error,
+        "Method is more than one kind of handler",
+        "'{0}' is marked {1}: a method handles events, robot messages or card callbacks, not several",
+        "Events, robot messages and card callbacks carry different data and expect different answers, so one method cannot take more than one of them; the generator skips it for all.");
+
+    /// <summary>DING012: a <c>MsgType</c> filter that is not a known robot message type.</summary>
+    public static readonly DiagnosticDescriptor UnknownRobotMessageType = Create(
+        UnknownRobotMessageTypeId,
+        DiagnosticCategories.Usage,
+        DiagnosticSeverity.Warning,
+        "Unknown robot message type",
+        "'{0}' is not a known robot message type{1}",
+        "DingTalk sends robot messages of the types in DingRobotMessageTypes (text, richText, picture, file, audio, video); a filter on another type matches only if DingTalk adds it, so a typo means the handler never runs. Types are compared exactly (ordinal).");
+
     /// <summary>DING050: a user payload type that no <c>JsonSerializerContext</c> knows.</summary>
     public static readonly DiagnosticDescriptor PayloadNotInJsonContext = Create(
         PayloadNotInJsonContextId,
@@ -121,6 +162,15 @@ internal static class DiagnosticProperties
 
     /// <summary>DING004: present when making the method and its types <c>internal</c> makes the handler reachable.</summary>
     public const string MakeInternalFixable = "MakeInternalFixable";
+
+    /// <summary>DING009: the metadata name of the type the parameter should have.</summary>
+    public const string ExpectedType = "ExpectedType";
+
+    /// <summary>DING010: the metadata name of the handler kind's response type (<c>DingRobotReply</c>, <c>DingCardUpdate</c>).</summary>
+    public const string ResponseType = "ResponseType";
+
+    /// <summary>DING012: the suggested message type's <c>DingRobotMessageTypes</c> constant.</summary>
+    public const string SuggestedMsgTypeConstant = "SuggestedMsgTypeConstant";
 
     /// <summary>DING050: the metadata name of the payload type.</summary>
     public const string PayloadType = "PayloadType";

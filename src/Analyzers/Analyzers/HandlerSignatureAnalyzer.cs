@@ -8,18 +8,21 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace DingGen.Analyzers;
 
 /// <summary>
-/// Checks a handler's signature with the rule the generator uses (<see cref="HandlerShapeRules"/>): the payload must fit
-/// its events (DING002), the generated code must be able to call it (DING003) and reach it (DING004), and it should not
-/// be <c>async void</c> (DING005).
+/// Checks a handler's signature with the rule the generator uses (<see cref="HandlerShapeRules"/>, and
+/// <see cref="InteractionHandlerRules"/> for robot and card handlers): the payload must fit its events (DING002), the
+/// generated code must be able to call it (DING003) and reach it (DING004), it should not be <c>async void</c> (DING005),
+/// and a robot or card handler must take (DING009) and return (DING010) what its kind passes and expects.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
+public sealed partial class HandlerSignatureAnalyzer : HandlerAnalyzerBase
 {
     private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(
         DiagnosticDescriptors.PayloadMismatch,
         DiagnosticDescriptors.HandlerNotCallable,
         DiagnosticDescriptors.HandlerNotReachable,
-        DiagnosticDescriptors.AsyncVoidHandler);
+        DiagnosticDescriptors.AsyncVoidHandler,
+        DiagnosticDescriptors.InteractionParameterMismatch,
+        DiagnosticDescriptors.InteractionReturnType);
 
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
 
@@ -29,12 +32,13 @@ public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
     private protected override void Start(CompilationStartAnalysisContext context, HandlerAnalysis analysis)
     {
         context.RegisterSymbolAction(symbol => Analyze(symbol, analysis.EventAttribute, analysis.Catalog), SymbolKind.Method);
+        StartInteractions(context);
 
         // Symbol actions never see local functions, and the generator ignores them: say so.
-        context.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, analysis.EventAttribute), SyntaxKind.LocalFunctionStatement);
+        context.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node), SyntaxKind.LocalFunctionStatement);
     }
 
-    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol eventAttribute)
+    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context)
     {
         var declaration = (LocalFunctionStatementSyntax)context.Node;
         if (declaration.AttributeLists.Count == 0
@@ -43,17 +47,13 @@ public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
             return;
         }
 
-        foreach (var attribute in method.GetAttributes())
+        if (InteractionHandlerRules.KindsOf(method) != HandlerAttributeKinds.None)
         {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, eventAttribute))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.HandlerNotCallable,
-                    declaration.Identifier.GetLocation(),
-                    method.Name,
-                    "it is a local function"));
-                return;
-            }
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.HandlerNotCallable,
+                declaration.Identifier.GetLocation(),
+                method.Name,
+                "it is a local function"));
         }
     }
 
@@ -61,8 +61,9 @@ public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
     {
         var method = (IMethodSymbol)context.Symbol;
         var uses = HandlerEvents.Read(method, eventAttribute, catalog, context.CancellationToken);
-        if (uses.IsEmpty)
+        if (uses.IsEmpty || InteractionHandlerRules.HasMixedKinds(method))
         {
+            // A method that is also a robot or card handler is reported once, as DING011.
             return;
         }
 
@@ -114,7 +115,7 @@ public sealed class HandlerSignatureAnalyzer : HandlerAnalyzerBase
                 cannotCall.Add(problem.Reason);
                 returnTypeProblem |= problem.Code == HandlerProblemCode.UnsupportedReturnType;
             }
-            else
+            else if (problem.Kind == HandlerProblemKind.NotReachable)
             {
                 notReachable.Add(problem.Reason);
                 onlyAccessibility &= problem.Code is HandlerProblemCode.MethodNotAccessible or HandlerProblemCode.TypeNotAccessible;

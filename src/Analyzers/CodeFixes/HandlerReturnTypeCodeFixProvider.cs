@@ -41,31 +41,43 @@ public sealed class HandlerReturnTypeCodeFixProvider : DingCodeFixProvider
         }
 
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var returnType = (TypeSyntax)CodeFixHelpers.TypeReference(editor.Generator, valueTask);
+        return ChangeReturnType(editor, method, returnType, asyncReturnValue: null);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="method"/> return <paramref name="returnType"/>, keeping returned values only for their side
+    /// effects: <c>return x;</c> becomes <c>_ = x;</c> then <c>return;</c> (or <c>return </c><paramref name="asyncReturnValue"/><c>;</c>)
+    /// in an async method, and <c>return default;</c> otherwise.
+    /// </summary>
+    internal static Document ChangeReturnType(DocumentEditor editor, MethodDeclarationSyntax method, TypeSyntax returnType, ExpressionSyntax? asyncReturnValue)
+    {
         var isAsync = method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+        ReturnStatementSyntax BareReturn() => isAsync
+            ? SyntaxFactory.ReturnStatement(asyncReturnValue)
+            : SyntaxFactory.ReturnStatement(DefaultLiteral());
+
         foreach (var statement in OwnReturns(method))
         {
             var discard = Discard(statement.Expression!);
-            var bareReturn = isAsync ? SyntaxFactory.ReturnStatement() : SyntaxFactory.ReturnStatement(DefaultLiteral());
             if (statement.Parent is BlockSyntax)
             {
                 editor.InsertBefore(statement, discard.WithLeadingTrivia(statement.GetLeadingTrivia()));
-                editor.ReplaceNode(statement, bareReturn.WithTriviaFrom(statement));
+                editor.ReplaceNode(statement, BareReturn().WithTriviaFrom(statement));
             }
             else
             {
-                editor.ReplaceNode(statement, SyntaxFactory.Block(discard, bareReturn).WithTriviaFrom(statement));
+                editor.ReplaceNode(statement, SyntaxFactory.Block(discard, BareReturn()).WithTriviaFrom(statement));
             }
         }
 
-        editor.ReplaceNode(
-            method.ReturnType,
-            ((TypeSyntax)CodeFixHelpers.TypeReference(editor.Generator, valueTask)).WithTriviaFrom(method.ReturnType));
+        editor.ReplaceNode(method.ReturnType, returnType.WithTriviaFrom(method.ReturnType));
 
         if (method.ExpressionBody is { Expression: var expression } && expression is not ThrowExpressionSyntax)
         {
-            var statements = isAsync
+            var statements = isAsync && asyncReturnValue is null
                 ? new StatementSyntax[] { Discard(expression) }
-                : new StatementSyntax[] { Discard(expression), SyntaxFactory.ReturnStatement(DefaultLiteral()) };
+                : new StatementSyntax[] { Discard(expression), BareReturn() };
             editor.ReplaceNode(method, (current, _) => ((MethodDeclarationSyntax)current)
                 .WithExpressionBody(null)
                 .WithSemicolonToken(default)

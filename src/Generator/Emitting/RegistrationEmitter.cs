@@ -15,7 +15,10 @@ internal static class RegistrationEmitter
     private const string DescriptorExtensions = "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
     private const string ServiceProviderExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
 
-    public static string Emit(DispatchModel model, CompilationFactsModel facts)
+    public static string Emit(DispatchModel model, CompilationFactsModel facts) => Emit(model, InteractionsModel.Empty, facts);
+
+    /// <summary>The registration; with robot or card handlers it also registers <c>IDingInteractionDispatcher</c> and their classes.</summary>
+    public static string Emit(DispatchModel model, InteractionsModel interactions, CompilationFactsModel facts)
     {
         var writer = new SourceWriter();
         GeneratedHeader.Write(writer, referencesUserTypes: true);
@@ -40,7 +43,14 @@ internal static class RegistrationEmitter
         writer.WriteLine();
         writer.WriteCall(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.DingEventDispatcher>", new[] { "services", "global::DingGen.DingEventDispatcher.Create" }, ";");
         writer.WriteCall(ServiceCollectionExtensions + ".AddSingleton<global::DingGen.IDingEventDispatcher>", new[] { "services", "GetDispatcher" }, ";");
-        foreach (var handlerClass in model.HandlerClasses)
+        if (interactions.Any)
+        {
+            writer.WriteCall(ServiceCollectionExtensions + ".AddSingleton<" + InteractionEmitter.InterfaceType + ">", new[] { "services", "GetInteractionDispatcher" }, ";");
+        }
+
+        var handlerClasses = new SortedSet<string>(model.HandlerClasses, StringComparer.Ordinal);
+        handlerClasses.UnionWith(interactions.HandlerClasses);
+        foreach (var handlerClass in handlerClasses)
         {
             writer.WriteCall(DescriptorExtensions + ".TryAddScoped", new[] { "services", "typeof(" + handlerClass + ")" }, ";");
         }
@@ -52,6 +62,15 @@ internal static class RegistrationEmitter
         writer.Indentation++;
         writer.WriteLine(ServiceProviderExtensions + ".GetRequiredService<global::DingGen.DingEventDispatcher>(provider);");
         writer.Indentation--;
+        if (interactions.Any)
+        {
+            writer.WriteLine();
+            writer.WriteLine("private static " + InteractionEmitter.InterfaceType + " GetInteractionDispatcher(global::System.IServiceProvider provider) =>");
+            writer.Indentation++;
+            writer.WriteLine(ServiceProviderExtensions + ".GetRequiredService<global::DingGen.DingEventDispatcher>(provider);");
+            writer.Indentation--;
+        }
+
         writer.CloseBlock();
         writer.WriteLine();
 

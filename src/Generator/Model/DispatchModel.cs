@@ -66,7 +66,9 @@ internal sealed record DispatchModel(EquatableArray<EventModel> Events, Equatabl
 
         var typedPayloads = new SortedSet<string>(StringComparer.Ordinal);
         var events = new List<EventModel>(byTag.Count);
-        var methodNames = new Naming.Scope("");
+        // DispatchRobotMessageAsync and DispatchCardCallbackAsync are the interaction dispatch methods: an event named
+        // robot_message or card_callback gets a numbered method instead of an overload of them.
+        var methodNames = new Naming.Scope("", "RobotMessage", "CardCallback");
         foreach (var pair in byTag)
         {
             pair.Value.Sort(static (a, b) => string.CompareOrdinal(a.Handler.SortKey, b.Handler.SortKey));

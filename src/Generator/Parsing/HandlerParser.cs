@@ -29,18 +29,47 @@ internal static class HandlerParser
             return null;
         }
 
-        // A parameter type the compiler cannot bind yet is the compiler's error to report; calling the handler with it
-        // would only repeat that error in generated code.
+        if (InteractionHandlerRules.HasMixedKinds(method) || HasErrorTypes(method))
+        {
+            return null;
+        }
+
+        var parameters = ReadParameters(shape, out var signature);
+        var containing = TypeNames.Of(method.ContainingType);
+        var containingFqn = containing.Fqn;
+        return new HandlerModel(
+            new EquatableArray<string>(tags),
+            containingFqn,
+            containing.DisplayName + "." + method.Name,
+            Identifier(method.Name),
+            containingFqn + "." + method.Name + "(" + signature + ")",
+            method.IsStatic,
+            shape.ReturnKind,
+            new EquatableArray<ParameterModel>(parameters));
+    }
+
+    /// <summary>
+    /// Whether a parameter type contains a type the compiler cannot bind yet: that is the compiler's error to report, and
+    /// calling the handler with it would only repeat that error in generated code.
+    /// </summary>
+    internal static bool HasErrorTypes(IMethodSymbol method)
+    {
         foreach (var parameter in method.Parameters)
         {
             if (ContainsErrorType(parameter.Type))
             {
-                return null;
+                return true;
             }
         }
 
+        return false;
+    }
+
+    /// <summary>The parameters of a callable handler as models, and its signature (the parameter types, comma-separated).</summary>
+    internal static ParameterModel[] ReadParameters(HandlerShape shape, out string signature)
+    {
         var parameters = new ParameterModel[shape.Parameters.Length];
-        var signature = new System.Text.StringBuilder();
+        var builder = new System.Text.StringBuilder();
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = shape.Parameters[i];
@@ -54,20 +83,11 @@ internal static class HandlerParser
                 parameter.IsNullableService,
                 parameter.ServiceKey is { } key ? FormatKey(key) : null,
                 Identifier(parameter.Symbol.Name));
-            signature.Append(i == 0 ? string.Empty : ",").Append(typeFqn);
+            builder.Append(i == 0 ? string.Empty : ",").Append(typeFqn);
         }
 
-        var containing = TypeNames.Of(method.ContainingType);
-        var containingFqn = containing.Fqn;
-        return new HandlerModel(
-            new EquatableArray<string>(tags),
-            containingFqn,
-            containing.DisplayName + "." + method.Name,
-            Identifier(method.Name),
-            containingFqn + "." + method.Name + "(" + signature + ")",
-            method.IsStatic,
-            shape.ReturnKind,
-            new EquatableArray<ParameterModel>(parameters));
+        signature = builder.ToString();
+        return parameters;
     }
 
     /// <summary>
@@ -83,7 +103,7 @@ internal static class HandlerParser
     }
 
     /// <summary>A name as C# code writes it: <c>@event</c> for a keyword.</summary>
-    private static string Identifier(string name) => Naming.IsKeyword(name) ? "@" + name : name;
+    internal static string Identifier(string name) => Naming.IsKeyword(name) ? "@" + name : name;
 
     private static bool ContainsErrorType(ITypeSymbol type)
     {

@@ -34,4 +34,16 @@ internal static partial class DingDeliveryLog
     [LoggerMessage(EventId = 206, EventName = "DeliveryObserverFailed", Level = LogLevel.Warning,
         Message = "The delivery observer {Observer} threw; the delivery's outcome is unchanged.")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string observer);
+
+    [LoggerMessage(EventId = 207, EventName = "InteractionUnhandled", Level = LogLevel.Information,
+        Message = "DingTalk {EventType} ({Id}) for {App} via {Channel} matched no handler ({Filter}); answered without a response. Check the handlers' filters, or register the module that handles it.")]
+    public static partial void InteractionUnhandled(ILogger logger, string eventType, string id, string app, string channel, string filter);
+
+    [LoggerMessage(EventId = 208, EventName = "RobotReplyFailed", Level = LogLevel.Error,
+        Message = "Robot reply {Index} of {Count} ({ReplyKind}) to message {MsgId} for {App} could not be sent: {Reason}. The other replies are still sent; DingTalk does not redeliver the message.")]
+    public static partial void ReplyFailed(ILogger logger, Exception exception, int index, int count, string replyKind, string msgId, string app, string reason);
+
+    [LoggerMessage(EventId = 209, EventName = "RobotReplySenderMissing", Level = LogLevel.Error,
+        Message = "Robot handlers returned {Count} reply(ies) to message {MsgId} for {App}, but no IDingRobotReplySender is registered: nothing was sent. Register one (DingGen.OpenApi provides the session-webhook and robot API sender).")]
+    public static partial void ReplySenderMissing(ILogger logger, int count, string msgId, string app);
 }

@@ -17,8 +17,10 @@ namespace DingGen;
 /// <remarks>
 /// A custom channel (a queue, a test) delivers through it the same way: resolve <see cref="DingDeliveryPipeline"/> from DI (registered
 /// by <c>AddDingGen</c>) and call <see cref="DeliverAsync"/> with the decrypted event. It never throws for a failing handler.
+/// Robot messages and card callbacks meet their handlers here too (<see cref="DeliverRobotMessageAsync"/>,
+/// <see cref="DeliverCardCallbackAsync"/>), with the same logs, instruments and observers.
 /// </remarks>
-public sealed class DingDeliveryPipeline
+public sealed partial class DingDeliveryPipeline
 {
     /// <summary>A delivery over HTTP slower than this logs "DingTalk deadline at risk" (DingTalk waits 1500 ms).</summary>
     public static readonly TimeSpan DeadlineWarningThreshold = TimeSpan.FromMilliseconds(1000);
@@ -31,8 +33,10 @@ public sealed class DingDeliveryPipeline
     private readonly ILogger _logger;
     private readonly IDingDeliveryObserver[] _observers;
 
-    internal DingDeliveryPipeline(IServiceScopeFactory scopes, DingEventRouter router, TimeProvider time, DingDeliveryMetrics metrics, ILoggerFactory? loggerFactory, IEnumerable<IDingDeliveryObserver>? observers = null)
+    internal DingDeliveryPipeline(IServiceScopeFactory scopes, DingEventRouter router, TimeProvider time, DingDeliveryMetrics metrics, ILoggerFactory? loggerFactory, IEnumerable<IDingDeliveryObserver>? observers = null, DingInteractionRouter? interactions = null, IServiceProvider? services = null)
     {
+        _interactions = interactions ?? new DingInteractionRouter([]);
+        _services = services;
         _observers = observers?.ToArray() ?? [];
         _scopes = scopes;
         _router = router;

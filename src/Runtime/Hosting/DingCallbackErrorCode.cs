@@ -40,4 +40,22 @@ public enum DingCallbackErrorCode
 
     /// <summary>900120, HTTP 500: the durable inbox could not store the verified event (DingTalk redelivers it); never answered <c>success</c>.</summary>
     InboxUnavailable = 900120,
+
+    /// <summary>900130, HTTP 401: a robot or card callback lacks the <c>timestamp</c> or <c>sign</c> header, or repeats one.</summary>
+    SignatureHeadersMissing = 900130,
+
+    /// <summary>
+    /// 900131, HTTP 401: a robot or card callback's <c>timestamp</c> header is not Unix milliseconds, or is more than
+    /// <see cref="DingRobotSignature.MaxSkew"/> (one hour) from the host's clock, in either direction.
+    /// </summary>
+    SignatureTimestampRejected = 900131,
+
+    /// <summary>900132, HTTP 403: a robot or card callback's <c>sign</c> header is not the app's signature (<see cref="DingRobotSignature"/>, key <c>AppSecret</c>).</summary>
+    SignatureMismatch = 900132,
+
+    /// <summary>
+    /// 900133, HTTP 400: a verified robot message is not a JSON object with string <c>msgId</c> and <c>msgtype</c>, or a verified card
+    /// callback is not a JSON object with a string <c>outTrackId</c>.
+    /// </summary>
+    InvalidInteraction = 900133,
 }

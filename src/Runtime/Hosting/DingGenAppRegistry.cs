@@ -11,6 +11,7 @@ internal sealed class DingGenAppRegistry
     private readonly ConcurrentDictionary<string, string> _apps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _mapped = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _stream = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _interactionMapped = new(StringComparer.Ordinal);
 
     public void AddApp(string name, string configurationPath) => _apps[name] = configurationPath;
 
@@ -27,6 +28,11 @@ internal sealed class DingGenAppRegistry
     public bool IsMapped(string name) => _mapped.ContainsKey(name);
 
     public bool AnyMapped => !_mapped.IsEmpty;
+
+    /// <summary>Notes that a robot or card endpoint is mapped for the app (<c>MapDingRobot</c>, <c>MapDingCardCallback</c>): its AppSecret becomes required.</summary>
+    public void MarkInteractionMapped(string name) => _interactionMapped[name] = 0;
+
+    public bool IsInteractionMapped(string name) => _interactionMapped.ContainsKey(name);
 
     /// <summary>Notes that stream mode is on for the app (<c>UseStreamMode</c>): its AppSecret becomes required.</summary>
     /// <param name="name">The app name.</param>

@@ -21,4 +21,8 @@ internal static partial class DingGenLog
     [LoggerMessage(EventId = 7, EventName = "ConfigurationInvalid", Level = LogLevel.Error,
         Message = "DingTalk callback for {App} cannot be served: its configuration is invalid ({Failures}).")]
     public static partial void ConfigurationInvalid(ILogger logger, string app, string failures);
+
+    [LoggerMessage(EventId = 8, EventName = "InteractionRejected", Level = LogLevel.Warning,
+        Message = "DingTalk {Kind} for {App} rejected with HTTP {StatusCode}: errcode {ErrorCode} ({Reason}); no handler ran.")]
+    public static partial void InteractionRejected(ILogger logger, string kind, string app, int statusCode, int errorCode, string reason);
 }

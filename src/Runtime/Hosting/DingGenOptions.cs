@@ -48,7 +48,10 @@ public sealed class DingGenOptions
     /// </summary>
     public string? OwnerKey { get; set; }
 
-    /// <summary>The app's <c>AppSecret</c> (ClientSecret), used by DingTalk server API calls; not needed to receive callbacks.</summary>
+    /// <summary>
+    /// The app's <c>AppSecret</c> (ClientSecret): used by DingTalk server API calls and stream mode, and the key of the <c>sign</c> header
+    /// of HTTP robot messages and card callbacks (<see cref="DingRobotSignature"/>); not needed to receive encrypted event callbacks.
+    /// </summary>
     public string? AppSecret { get; set; }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace DingGen;
 
 /// <summary>
 /// The checks of <see cref="DingGenOptions"/> that data annotations cannot express: <c>Token</c> and <c>AesKey</c>
-/// are required when a callback is mapped for the app, <c>AppSecret</c> when stream mode is on, <c>AesKey</c> is 43 Base64 characters, <c>OwnerKey</c> is not blank, previous keys (rotation) come with <c>PreviousKeysUntil</c>.
+/// are required when a callback is mapped for the app, <c>AppSecret</c> when stream mode is on or a robot or card endpoint is mapped, <c>AesKey</c> is 43 Base64 characters, <c>OwnerKey</c> is not blank, previous keys (rotation) come with <c>PreviousKeysUntil</c>.
 /// Messages name the setting with its configuration path (<c>DingGen:AesKey must be 43 characters</c>) and never its value.
 /// </summary>
 internal sealed class DingGenOptionsValidator : IValidateOptions<DingGenOptions>
@@ -59,6 +59,10 @@ internal sealed class DingGenOptionsValidator : IValidateOptions<DingGenOptions>
         if (_registry.IsStream(name) && string.IsNullOrWhiteSpace(options.AppSecret))
         {
             Fail(ref failures, $"{prefix}AppSecret is required because stream mode is on for {DingGenAppRegistry.Describe(name)} (UseStreamMode): set it to the app's AppSecret (ClientSecret).");
+        }
+        else if (_registry.IsInteractionMapped(name) && string.IsNullOrWhiteSpace(options.AppSecret))
+        {
+            Fail(ref failures, $"{prefix}AppSecret is required because a robot or card endpoint is mapped for {DingGenAppRegistry.Describe(name)} (MapDingRobot, MapDingCardCallback): DingTalk signs those requests with the app's AppSecret (ClientSecret).");
         }
 
         ValidatePreviousKeys(options, prefix, ref failures);

@@ -24,7 +24,9 @@ public static partial class DingGenServiceCollectionExtensions
 
     /// <summary>
     /// Registers what every DingGen host needs to dispatch events: the JSON options (catalogue plus registered contexts),
-    /// the <see cref="DingEventRouter"/> over every registered dispatcher, the <see cref="IDingRobotReplySender"/>, and a <see cref="TimeProvider"/>.
+    /// the <see cref="DingEventRouter"/> over every registered dispatcher, the <see cref="DingInteractionRouter"/> over every
+    /// registered <see cref="IDingInteractionDispatcher"/>, the <see cref="DingDeliveryPipeline"/>, the <see cref="IDingRobotReplySender"/>,
+    /// and a <see cref="TimeProvider"/>.
     /// Idempotent; called by <c>AddDingGen</c> and by the generated <c>AddDingEventHandlers</c>, in either order.
     /// </summary>
     public static IServiceCollection AddDingGenCore(this IServiceCollection services)
@@ -33,6 +35,7 @@ public static partial class DingGenServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new DingJsonOptions(sp.GetServices<DingJsonContextRegistration>().Select(static r => r.Context)));
         services.TryAddSingleton(static sp => new DingEventRouter(sp.GetServices<IDingEventDispatcher>()));
+        services.TryAddSingleton(static sp => new DingInteractionRouter(sp.GetServices<IDingInteractionDispatcher>()));
         services.AddMetrics();
         services.TryAddSingleton<DingDeliveryMetrics>();
         services.TryAddSingleton(static sp => new DingDeliveryPipeline(
@@ -41,7 +44,9 @@ public static partial class DingGenServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<DingDeliveryMetrics>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-            sp.GetServices<IDingDeliveryObserver>()));
+            sp.GetServices<IDingDeliveryObserver>(),
+            sp.GetRequiredService<DingInteractionRouter>(),
+            sp));
         if (!services.Any(static d => d.ServiceType == typeof(IDingRobotReplySender)))
         {
             // The robot reply sender: session webhooks through a named client; the robot API (DingGen.OpenApi) when registered.

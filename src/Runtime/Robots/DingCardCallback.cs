@@ -42,7 +42,7 @@ public sealed class DingCardCallback
     [JsonIgnore]
     public IReadOnlyDictionary<string, string> Params => Parsed.Params;
 
-    /// <summary>Fields of the callback DingGen does not model, as sent. Settable: System.Text.Json cannot fill an init-only extension data property.</summary>
+    /// <summary>Fields of the callback DingGen does not model, as sent (settable: System.Text.Json cannot fill init-only extension data).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 

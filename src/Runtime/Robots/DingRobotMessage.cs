@@ -142,7 +142,7 @@ public sealed record DingRobotMessage
     [JsonIgnore]
     public DingRobotAudio? Audio => ReadContent(DingRobotMessageTypes.Audio, DingRobotJsonContext.Default.DingRobotAudio);
 
-    /// <summary>Fields of the message DingGen does not model, as sent. Settable: System.Text.Json cannot fill an init-only extension data property.</summary>
+    /// <summary>Fields of the message DingGen does not model, as sent (settable: System.Text.Json cannot fill init-only extension data).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 

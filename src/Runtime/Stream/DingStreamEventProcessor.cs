@@ -21,7 +21,11 @@ internal enum DingStreamAckStatus
 /// <param name="CorpId">The <c>eventCorpId</c> header.</param>
 /// <param name="Payload">The <c>data</c> string (the event body, camelCase JSON) as UTF-8.</param>
 /// <param name="ReceivedAt">When the frame was received.</param>
-internal sealed record DingStreamEvent(string MessageId, string EventType, string? EventId, string? CorpId, byte[] Payload, DateTimeOffset ReceivedAt);
+internal sealed record DingStreamEvent(string MessageId, string EventType, string? EventId, string? CorpId, byte[] Payload, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The topic of a CALLBACK frame (robot message, card callback) the handlers take; <see langword="null"/> for an EVENT frame.</summary>
+    public string? CallbackTopic { get; init; }
+}
 
 /// <summary>
 /// The stream-mode adapter of the <see cref="DingDeliveryPipeline"/>: turns one Stream event into its acknowledgement status. With the

@@ -63,7 +63,7 @@ internal static partial class DingStreamLog
     public static partial void DrainTimedOut(ILogger logger, string app, int connectionId, int inFlight);
 
     [LoggerMessage(EventId = 118, EventName = "StreamCallbackFrame", Level = LogLevel.Debug,
-        Message = "DingTalk Stream CALLBACK frame (topic {Topic}) for {App}: DingGen subscribes to events only; acknowledged with a null response.")]
+        Message = "DingTalk Stream CALLBACK frame (topic {Topic}) for {App}: no handler needs this topic; acknowledged with a null response.")]
     public static partial void CallbackFrame(ILogger logger, string topic, string app);
 
     [LoggerMessage(EventId = 119, EventName = "StreamStopped", Level = LogLevel.Information,
@@ -85,4 +85,20 @@ internal static partial class DingStreamLog
     [LoggerMessage(EventId = 123, EventName = "StreamEventFailed", Level = LogLevel.Error,
         Message = "Stream event {EventType} ({EventId}) for {App} could not be delivered; acknowledged LATER so DingTalk redelivers.")]
     public static partial void EventFailed(ILogger logger, Exception exception, string eventType, string eventId, string app);
+
+    [LoggerMessage(EventId = 124, EventName = "StreamCallbackDuplicate", Level = LogLevel.Information,
+        Message = "DingTalk Stream robot message {MsgId} for {App} arrived again (frame {MessageId}) after it was delivered; acknowledged without running the handlers again.")]
+    public static partial void CallbackDuplicate(ILogger logger, string msgId, string messageId, string app);
+
+    [LoggerMessage(EventId = 125, EventName = "StreamCallbackTopics", Level = LogLevel.Information,
+        Message = "DingTalk Stream mode for {App} subscribes to the CALLBACK topics its handlers need: {Topics}.")]
+    public static partial void CallbackTopics(ILogger logger, string app, string topics);
+
+    [LoggerMessage(EventId = 126, EventName = "StreamCallbackFailed", Level = LogLevel.Error,
+        Message = "DingTalk Stream CALLBACK frame {MessageId} (topic {Topic}) for {App} could not be delivered; acknowledged with code 500.")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception, string messageId, string topic, string app);
+
+    [LoggerMessage(EventId = 127, EventName = "StreamCallbackDropped", Level = LogLevel.Warning,
+        Message = "DingTalk Stream CALLBACK frame {MessageId} (topic {Topic}) for {App} arrived on connection {ConnectionId} while it was closing and every worker was busy; it was not delivered (DingTalk does not redeliver robot messages). Raise Stream:MaxConcurrentEvents if this repeats.")]
+    public static partial void CallbackDropped(ILogger logger, string messageId, string topic, string app, int connectionId);
 }

@@ -53,11 +53,12 @@ internal sealed class DingStreamService : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var router = _services.GetRequiredService<DingEventRouter>();
-        if (router.HandledEventTypes.Count == 0)
+        var interactions = _services.GetRequiredService<DingInteractionRouter>();
+        if (router.HandledEventTypes.Count == 0 && !interactions.HandlesRobotMessages && !interactions.HandlesCardCallbacks)
         {
             DingStreamLog.StreamNoHandlers(_logger, _app);
         }
-        else
+        else if (router.HandledEventTypes.Count > 0)
         {
             DingStreamLog.StreamStarting(_logger, _app, string.Join(", ", router.HandledEventTypes));
         }
@@ -110,6 +111,11 @@ internal sealed class DingStreamService : BackgroundService
         var options = _streamOptions.Get(_name);
         var backoff = new DingStreamBackoff(options.InitialReconnectDelay, options.MaxReconnectDelay, _random);
         var processor = new DingStreamEventProcessor(_name, _services);
+        var callbacks = new DingStreamCallbackProcessor(_name, _services);
+        if (callbacks.Topics.Count > 0)
+        {
+            DingStreamLog.CallbackTopics(_logger, _app, string.Join(", ", callbacks.Topics));
+        }
         var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
         var draining = new List<Task>();
         DingStreamSession? current = null;
@@ -117,7 +123,7 @@ internal sealed class DingStreamService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                current ??= await ConnectAsync(processor, backoff, stoppingToken).ConfigureAwait(false);
+                current ??= await ConnectAsync(processor, callbacks, backoff, stoppingToken).ConfigureAwait(false);
                 if (current is null)
                 {
                     break;
@@ -134,7 +140,7 @@ internal sealed class DingStreamService : BackgroundService
                     // Rotate: the old connection keeps reading and finishing its events until the new one is open.
                     _metrics.Reconnect(_app, "disconnect");
                     _counters.Reconnected();
-                    var next = await ConnectAsync(processor, backoff, stoppingToken).ConfigureAwait(false);
+                    var next = await ConnectAsync(processor, callbacks, backoff, stoppingToken).ConfigureAwait(false);
                     draining.Add(current.DrainAndCloseAsync(_shutdownDeadline.Token));
                     current = next;
                     continue;
@@ -182,7 +188,7 @@ internal sealed class DingStreamService : BackgroundService
     }
 
     /// <summary>Ticket + WebSocket, retried with backoff until it works; <see langword="null"/> when the host is stopping.</summary>
-    private async Task<DingStreamSession?> ConnectAsync(DingStreamEventProcessor processor, DingStreamBackoff backoff, CancellationToken stoppingToken)
+    private async Task<DingStreamSession?> ConnectAsync(DingStreamEventProcessor processor, DingStreamCallbackProcessor callbacks, DingStreamBackoff backoff, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -192,7 +198,7 @@ internal sealed class DingStreamService : BackgroundService
             DingStreamTicket ticket;
             try
             {
-                ticket = await _tickets.OpenAsync(gateway, appOptions.AppKey ?? string.Empty, appOptions.AppSecret ?? string.Empty, stoppingToken).ConfigureAwait(false);
+                ticket = await _tickets.OpenAsync(gateway, appOptions.AppKey ?? string.Empty, appOptions.AppSecret ?? string.Empty, stoppingToken, callbacks.Topics).ConfigureAwait(false);
             }
             catch (DingStreamTicketException ex)
             {
@@ -220,7 +226,7 @@ internal sealed class DingStreamService : BackgroundService
                 return null;
             }
 
-            var session = new DingStreamSession(Interlocked.Increment(ref s_nextSessionId), _app, options, processor, _metrics, _logger, _time, stoppingToken) { Counters = _counters };
+            var session = new DingStreamSession(Interlocked.Increment(ref s_nextSessionId), _app, options, processor, _metrics, _logger, _time, stoppingToken, callbacks) { Counters = _counters };
             try
             {
                 await session.ConnectAsync(ticket.ConnectUri, stoppingToken).ConfigureAwait(false);

@@ -24,7 +24,8 @@ internal enum DingStreamSessionEnd
 
 /// <summary>
 /// One WebSocket connection to the Stream gateway: reads frames (assembling multi-frame messages), answers <c>ping</c>,
-/// reports <c>disconnect</c>, hands EVENT frames to <see cref="DingStreamEventProcessor"/> and sends their acknowledgements.
+/// reports <c>disconnect</c>, hands EVENT frames to <see cref="DingStreamEventProcessor"/> and the CALLBACK frames the handlers take
+/// (robot messages, card callbacks) to <see cref="DingStreamCallbackProcessor"/>, and sends their acknowledgements.
 /// Events go through a bounded channel read by <see cref="DingStreamOptions.MaxConcurrentEvents"/> workers: at most that many
 /// run at once, and when every worker is busy and the channel is full the receive loop waits (back-pressure). A watchdog on
 /// the host's <see cref="TimeProvider"/> aborts the connection when nothing at all has been received for the silence timeout.
@@ -36,6 +37,7 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
     private readonly string _app;
     private readonly DingStreamEventProcessor _processor;
+    private readonly DingStreamCallbackProcessor? _callbacks;
     private readonly DingStreamMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -59,9 +61,10 @@ internal sealed class DingStreamSession : IAsyncDisposable
     private bool _countedConnected;
     private int _disposed;
 
-    public DingStreamSession(int id, string app, DingStreamOptions options, DingStreamEventProcessor processor, DingStreamMetrics metrics, ILogger logger, TimeProvider time, CancellationToken stoppingToken)
+    public DingStreamSession(int id, string app, DingStreamOptions options, DingStreamEventProcessor processor, DingStreamMetrics metrics, ILogger logger, TimeProvider time, CancellationToken stoppingToken, DingStreamCallbackProcessor? callbacks = null)
     {
         Id = id;
+        _callbacks = callbacks;
         _app = app;
         _options = options;
         _processor = processor;
@@ -345,7 +348,13 @@ internal sealed class DingStreamSession : IAsyncDisposable
                 Counters?.FrameReceived(_time.GetUtcNow());
                 if (_stopReading.IsCancellationRequested)
                 {
-                    // Received after reading stopped: not processed, not acknowledged; DingTalk redelivers it.
+                    // Received after reading stopped: an event is not processed, not acknowledged; DingTalk redelivers it. A robot
+                    // message is not redelivered: it still goes to the workers, which are finishing what they hold.
+                    if (!oversized && result.MessageType == WebSocketMessageType.Text)
+                    {
+                        TryStartLateCallback(buffer.AsMemory(0, length));
+                    }
+
                     return DingStreamSessionEnd.Stopped;
                 }
 
@@ -424,6 +433,20 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
             case DingStreamFrameKind.Callback:
                 _metrics.Frame(_app, "CALLBACK");
+                if (_callbacks is not null && _callbacks.Handles(frame.Topic))
+                {
+                    if (frame.Data is null)
+                    {
+                        _metrics.Frame(_app, "malformed");
+                        DingStreamLog.MalformedFrame(_logger, _app, Id, $"CALLBACK message {frame.MessageId} (topic {frame.Topic}) has no data; acknowledged with code 400, no handler ran");
+                        await TrySendAsync(frame.MessageId, DingStreamFrames.WriteAck(frame.MessageId, 400, "bad request: no data", DingStreamFrames.NullCallbackResponse)).ConfigureAwait(false);
+                        return true;
+                    }
+
+                    var kind = frame.Topic == DingInteractionJson.RobotTopic ? DingInteractionJson.RobotMessageType : DingInteractionJson.CardCallbackType;
+                    return await StartEventAsync(new DingStreamEvent(frame.MessageId, kind, null, null, Encoding.UTF8.GetBytes(frame.Data), _time.GetUtcNow()) { CallbackTopic = frame.Topic }).ConfigureAwait(false);
+                }
+
                 DingStreamLog.CallbackFrame(_logger, frame.Topic, _app);
                 await TrySendAsync(frame.MessageId, DingStreamFrames.WriteAck(frame.MessageId, 200, "OK", DingStreamFrames.NullCallbackResponse)).ConfigureAwait(false);
                 return true;
@@ -432,6 +455,24 @@ internal sealed class DingStreamSession : IAsyncDisposable
                 _metrics.Frame(_app, "other");
                 DingStreamLog.MalformedFrame(_logger, _app, Id, $"unknown frame type '{frame.Type}' (message {frame.MessageId}); ignored");
                 return true;
+        }
+    }
+
+    /// <summary>Queues a CALLBACK frame the handlers take that arrived after reading stopped, when a worker slot is free; logs it otherwise.</summary>
+    private void TryStartLateCallback(ReadOnlyMemory<byte> message)
+    {
+        if (_callbacks is null || !DingStreamFrames.TryParse(message, out var frame, out _)
+            || frame!.Kind != DingStreamFrameKind.Callback || !_callbacks.Handles(frame.Topic) || frame.Data is null)
+        {
+            return;
+        }
+
+        _metrics.Frame(_app, "CALLBACK");
+        var kind = frame.Topic == DingInteractionJson.RobotTopic ? DingInteractionJson.RobotMessageType : DingInteractionJson.CardCallbackType;
+        var item = new DingStreamEvent(frame.MessageId, kind, null, null, Encoding.UTF8.GetBytes(frame.Data), _time.GetUtcNow()) { CallbackTopic = frame.Topic };
+        if (!_events.Writer.TryWrite(item))
+        {
+            DingStreamLog.CallbackDropped(_logger, frame.MessageId, frame.Topic, _app, Id);
         }
     }
 
@@ -472,9 +513,10 @@ internal sealed class DingStreamSession : IAsyncDisposable
         await Task.Yield();
         await foreach (var streamEvent in _events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            if (_socket.State != WebSocketState.Open)
+            if (_socket.State != WebSocketState.Open && streamEvent.CallbackTopic is null)
             {
                 // The connection is gone: its acknowledgement could not be sent, and DingTalk redelivers the event anyway.
+                // A robot message or card callback runs all the same: DingTalk does not redeliver robot messages.
                 continue;
             }
 
@@ -492,6 +534,12 @@ internal sealed class DingStreamSession : IAsyncDisposable
 
     private async Task ProcessAsync(DingStreamEvent streamEvent)
     {
+        if (streamEvent.CallbackTopic is { } topic)
+        {
+            await ProcessCallbackAsync(streamEvent, topic).ConfigureAwait(false);
+            return;
+        }
+
         DingStreamAckStatus status;
         try
         {
@@ -507,6 +555,22 @@ internal sealed class DingStreamSession : IAsyncDisposable
         {
             _metrics.Ack(_app, status == DingStreamAckStatus.Success ? "SUCCESS" : "LATER");
         }
+    }
+
+    private async Task ProcessCallbackAsync(DingStreamEvent callback, string topic)
+    {
+        byte[] ack;
+        try
+        {
+            ack = await _callbacks!.ProcessAsync(callback.MessageId, topic, callback.Payload, callback.ReceivedAt, _stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DingStreamLog.CallbackFailed(_logger, ex, callback.MessageId, topic, _app);
+            ack = DingStreamFrames.WriteAck(callback.MessageId, 500, "the callback could not be delivered", DingStreamFrames.NullCallbackResponse);
+        }
+
+        await TrySendAsync(callback.MessageId, ack).ConfigureAwait(false);
     }
 
     private async ValueTask<bool> TrySendAsync(string messageId, byte[] frame)

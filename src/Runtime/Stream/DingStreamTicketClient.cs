@@ -33,7 +33,8 @@ internal sealed class DingStreamTicketException : Exception
 
 /// <summary>
 /// Opens Stream connection tickets (spec 5.1): <c>POST {gateway}/v1.0/gateway/connections/open</c> with the client id and
-/// secret, one <c>EVENT</c> subscription on topic <c>*</c>, <c>Accept: application/json</c> (without it the gateway may answer
+/// secret, one <c>EVENT</c> subscription on topic <c>*</c> plus one <c>CALLBACK</c> subscription per topic the handlers need (robot
+/// messages, card callbacks), <c>Accept: application/json</c> (without it the gateway may answer
 /// XML). A fresh ticket is opened for every connection; tickets are never cached.
 /// </summary>
 internal sealed class DingStreamTicketClient
@@ -53,12 +54,17 @@ internal sealed class DingStreamTicketClient
     }
 
     /// <exception cref="DingStreamTicketException">The ticket could not be opened.</exception>
-    public async Task<DingStreamTicket> OpenAsync(Uri gateway, string clientId, string clientSecret, CancellationToken cancellationToken)
+    /// <param name="gateway">The gateway's base address.</param>
+    /// <param name="clientId">The app's AppKey.</param>
+    /// <param name="clientSecret">The app's AppSecret.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="callbackTopics">The <c>CALLBACK</c> topics to subscribe to besides <c>EVENT *</c>; none when <see langword="null"/>.</param>
+    public async Task<DingStreamTicket> OpenAsync(Uri gateway, string clientId, string clientSecret, CancellationToken cancellationToken, IReadOnlyList<string>? callbackTopics = null)
     {
         var url = new Uri(gateway, "/v1.0/gateway/connections/open");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new ByteArrayContent(RequestBody(clientId, clientSecret)),
+            Content = new ByteArrayContent(RequestBody(clientId, clientSecret, callbackTopics ?? [])),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -127,7 +133,7 @@ internal sealed class DingStreamTicketClient
         }
     }
 
-    private static byte[] RequestBody(string clientId, string clientSecret)
+    private static byte[] RequestBody(string clientId, string clientSecret, IReadOnlyList<string> callbackTopics)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -140,6 +146,14 @@ internal sealed class DingStreamTicketClient
             writer.WriteString("type"u8, "EVENT"u8);
             writer.WriteString("topic"u8, "*"u8);
             writer.WriteEndObject();
+            foreach (var topic in callbackTopics)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "CALLBACK"u8);
+                writer.WriteString("topic"u8, topic);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndArray();
             writer.WriteString("ua"u8, UserAgent);
             writer.WriteEndObject();

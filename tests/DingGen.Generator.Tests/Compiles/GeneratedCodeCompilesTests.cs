@@ -20,6 +20,8 @@ public sealed class GeneratedCodeCompilesTests
         nameof(TestSources.InvalidHandlers),
         nameof(TestSources.TagEscapingAndOrdering),
         nameof(TestSources.NamesNeedingCare),
+        nameof(TestSources.RobotAndCardHandlers),
+        nameof(TestSources.FilteredStaticRobotHandlers),
     };
 
     [Theory]

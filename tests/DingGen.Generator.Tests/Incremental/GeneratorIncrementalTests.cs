@@ -32,9 +32,9 @@ public sealed class GeneratorIncrementalTests
     public void Every_tracking_name_is_used_by_the_pipeline()
     {
         var result = GeneratorHarness.CreateDriver(trackSteps: true)
-            .RunGenerators(GeneratorHarness.CreateCompilation(TestSources.PayloadKinds))
+            .RunGenerators(GeneratorHarness.CreateCompilation(TestSources.PayloadKinds, TestSources.RobotAndCardHandlers))
             .GetRunResult().Results.Single();
-        Assert.Equal(6, OurStepNames.Length);
+        Assert.Equal(9, OurStepNames.Length);
         Assert.All(OurStepNames, name => Assert.True(result.TrackedSteps.ContainsKey(name), $"No step is tracked as '{name}'."));
     }
 
@@ -106,7 +106,9 @@ public sealed class GeneratorIncrementalTests
             TestSources.ServiceParameters,
             TestSources.ReturnKinds,
             TestSources.InvalidHandlers,
-            TestSources.TagEscapingAndOrdering);
+            TestSources.TagEscapingAndOrdering,
+            TestSources.RobotAndCardHandlers,
+            TestSources.InvalidInteractionHandlers);
         var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
         driver = driver.RunGenerators(compilation.Clone());
@@ -139,7 +141,8 @@ public sealed class GeneratorIncrementalTests
             TestSources.PayloadKinds,
             TestSources.StaticAndInstanceHandlers,
             TestSources.ServiceParameters,
-            TestSources.InvalidHandlers);
+            TestSources.InvalidHandlers,
+            TestSources.RobotAndCardHandlers);
         var result = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).GetRunResult().Results.Single();
         GeneratorAssert.RanWithoutErrors(result);
 

@@ -325,4 +325,143 @@ internal static class TestSources
             }
         }
         """;
+
+    /// <summary>
+    /// Robot and card handlers beside an event handler: filters (msgtype, robot code, action id), static and instance
+    /// handlers, services (required, optional, keyed), context and cancellation token, every return shape.
+    /// </summary>
+    public const string RobotAndCardHandlers = """
+        using System.Text.Json;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using DingGen;
+        using DingGen.Events;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Sample;
+
+        internal interface IApprovals
+        {
+            string StateOf(string id);
+        }
+
+        internal interface IAudit
+        {
+        }
+
+        internal sealed class HelpdeskBot
+        {
+            [DingRobotMessage(MsgType = DingRobotMessageTypes.Text)]
+            public async Task<DingRobotReply?> OnText(DingRobotMessage message, IApprovals approvals, CancellationToken cancellationToken)
+            {
+                await Task.Delay(0, cancellationToken);
+                return DingRobotReply.FromText(approvals.StateOf(message.TextContent ?? string.Empty), []);
+            }
+
+            [DingRobotMessage(MsgType = DingRobotMessageTypes.Picture, RobotCode = "ding-robot-2")]
+            public DingRobotReply OnPicture(DingRobotMessageContext context, IAudit? audit) => DingRobotReply.FromText(context.Message.MsgId, []);
+
+            [DingRobotMessage]
+            public static ValueTask Log(DingRobotMessage message, [FromKeyedServices("audit")] IAudit audit) => default;
+
+            [DingCardCallback(ActionId = "remind")]
+            public ValueTask<DingCardUpdate?> OnRemind(DingCardCallback callback, DingCardCallbackContext context, IApprovals approvals) =>
+                new(new DingCardUpdate().Set("state", approvals.StateOf(callback.OutTrackId)));
+
+            [DingEvent("bpms_instance_change")]
+            public void OnInstanceChange(JsonElement payload)
+            {
+            }
+        }
+
+        internal static class CardLog
+        {
+            [DingCardCallback]
+            public static void OnAny(DingCardCallback callback, IAudit? audit)
+            {
+            }
+
+            [DingCardCallback(ActionId = "approve")]
+            public static DingCardUpdate? OnApprove(DingCardCallback callback) => null;
+        }
+        """;
+
+    /// <summary>Only static, synchronous, filtered robot handlers: the dispatch method is synchronous and returns early; no card handler.</summary>
+    public const string FilteredStaticRobotHandlers = """
+        using DingGen;
+        using DingGen.Events;
+
+        namespace Sample;
+
+        internal static class Echo
+        {
+            [DingRobotMessage(MsgType = "text")]
+            public static DingRobotReply? OnText(DingRobotMessage message) => DingRobotReply.FromText(message.TextContent ?? string.Empty, []);
+
+            [DingRobotMessage(RobotCode = "robot\"quoted")]
+            public static void OnQuoted()
+            {
+            }
+        }
+        """;
+
+    /// <summary>Robot and card handlers the generated code cannot call: the generator skips each (the analyzers report them).</summary>
+    public const string InvalidInteractionHandlers = """
+        using System.Threading.Tasks;
+        using DingGen;
+        using DingGen.Events;
+
+        namespace Sample;
+
+        internal sealed class BadHandlers
+        {
+            [DingRobotMessage]
+            public static void WrongPayload(DingCardCallback callback)
+            {
+            }
+
+            [DingRobotMessage]
+            public static void WrongContext(DingCardCallbackContext context)
+            {
+            }
+
+            [DingCardCallback]
+            public static DingRobotReply? WrongReturn(DingCardCallback callback) => null;
+
+            [DingRobotMessage]
+            public static Task<string> WrongTaskReturn(DingRobotMessage message) => Task.FromResult("x");
+
+            [DingRobotMessage]
+            public static void TwoMessages(DingRobotMessage first, DingRobotMessage second)
+            {
+            }
+
+            [DingRobotMessage]
+            public static void Generic<T>(DingRobotMessage message)
+            {
+            }
+
+            [DingRobotMessage]
+            public static void ByRef(in DingRobotMessage message)
+            {
+            }
+
+            [DingRobotMessage]
+            private static void Hidden(DingRobotMessage message)
+            {
+            }
+
+            [DingRobotMessage]
+            [DingEvent("bpms_instance_change")]
+            public static void Mixed(DingRobotMessage message)
+            {
+            }
+
+            [DingRobotMessage]
+            [DingCardCallback]
+            public static void BothInteractions()
+            {
+            }
+        }
+        """;
 }

@@ -37,6 +37,15 @@ public sealed class GeneratorSnapshotTests
     [Fact]
     public void NamesNeedingCare() => Verify(TestSources.NamesNeedingCare);
 
+    [Fact]
+    public void RobotAndCardHandlers() => Verify(TestSources.RobotAndCardHandlers);
+
+    [Fact]
+    public void FilteredStaticRobotHandlers() => Verify(TestSources.FilteredStaticRobotHandlers);
+
+    [Fact]
+    public void InvalidInteractionHandlers() => Verify(TestSources.InvalidInteractionHandlers);
+
     /// <summary>Runs the generator over <paramref name="source"/> and matches every generated file with its snapshot.</summary>
     private static void Verify(string source, [CallerMemberName] string testMethod = "")
     {

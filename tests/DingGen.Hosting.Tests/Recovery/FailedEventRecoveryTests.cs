@@ -328,6 +328,39 @@ public sealed class FailedEventRecoveryTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Retrying_a_dead_letter_or_recovering_one_entry_while_a_run_holds_the_lock_is_refused_and_changes_nothing()
+    {
+        var time = new FakeTimeProvider(EventTime.AddMinutes(5));
+        var dispatcher = new TestDispatcher("user_add_org");
+        dispatcher.Handler = _ => throw new InvalidOperationException("directory service down");
+        await using var services = Build(dispatcher, time, maxAttempts: 1);
+        var recovery = services.GetRequiredService<DingFailedEventRecovery>();
+        _server.EnqueueFailedEvent("user_add_org", EventTime, """{"corpid":"dingcorp0001","userid":["u-1"]}""");
+        Assert.Equal(DingRecoveryOutcome.DeadLettered, Assert.Single((await recovery.RecoverAsync()).Entries).Outcome);
+        var dead = Assert.Single(await recovery.GetDeadLettersAsync());
+        var runs = dispatcher.HandlerRuns.Count;
+
+        var held = await recovery.Lock.TryAcquireAsync(DingGenServiceCollectionExtensions.DefaultAppName);
+        Assert.NotNull(held);
+        var retry = await Assert.ThrowsAsync<InvalidOperationException>(() => recovery.RetryDeadLetterAsync(dead.Key));
+        Assert.Contains("Another failed-event recovery", retry.Message, StringComparison.Ordinal);
+        var fresh = new DingFailedEvent("user_add_org", EventTime.AddSeconds(1), null, "{}", """{"corpid":"dingcorp0001","userid":["u-2"]}""");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => recovery.RecoverOneAsync(fresh));
+
+        // Nothing ran and the dead letter is as it was.
+        Assert.Equal(runs, dispatcher.HandlerRuns.Count);
+        Assert.Equal(dead.Attempts, Assert.Single(await recovery.GetDeadLettersAsync()).Attempts);
+
+        // Once the other run is over, the retry runs (and releases the lock again).
+        await held.DisposeAsync();
+        dispatcher.Handler = _ => ValueTask.CompletedTask;
+        Assert.Equal(DingRecoveryOutcome.Handled, (await recovery.RetryDeadLetterAsync(dead.Key))!.Outcome);
+        var again = await recovery.Lock.TryAcquireAsync(DingGenServiceCollectionExtensions.DefaultAppName);
+        Assert.NotNull(again);
+        await again.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_DingTalk_error_on_the_failed_list_call_surfaces_as_the_typed_exception()
     {
         await using var services = Build(new TestDispatcher("user_add_org"));

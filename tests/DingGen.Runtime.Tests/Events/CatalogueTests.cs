@@ -139,11 +139,19 @@ public sealed class CatalogueTests
             return;
         }
 
-        var info = DingEventsJsonContext.Default.GetTypeInfo(type);
+        // Robot messages and their parts are not event payloads: their metadata lives in DingRobotJsonContext.
+        var info = DingEventsJsonContext.Default.GetTypeInfo(type) ?? (type.Name.StartsWith("DingRobot", StringComparison.Ordinal) ? DingRobotJsonContext.Default.GetTypeInfo(type) : null);
         Assert.NotNull(info);
         var json = JsonSerializer.Serialize(Activator.CreateInstance(type), info);
         var back = JsonSerializer.Deserialize(json, info);
         Assert.IsType(type, back);
+        if (type.Name.StartsWith("DingRobot", StringComparison.Ordinal))
+        {
+            // Records with lists compare them by reference: compare what they serialize to.
+            Assert.Equal(json, JsonSerializer.Serialize(back, info));
+            return;
+        }
+
         Assert.Equal(Activator.CreateInstance(type), back);
     }
 
