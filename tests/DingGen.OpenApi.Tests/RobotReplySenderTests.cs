@@ -224,6 +224,51 @@ public sealed class RobotReplySenderTests : IAsyncLifetime
         Assert.DoesNotContain(OpenApiKeys.AppSecret, host.LogText(), StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_or_absurd_expiry_means_the_webhook_is_not_used()
+    {
+        await using var host = StartHost(withOpenApi: false);
+        var message = Parse(_fake.CreateRobotMessageBuilder().InGroup("cidHelpdesk").Text("hi"));
+
+        foreach (var expiry in new[] { 0L, -5L, long.MaxValue })
+        {
+            var ex = await Assert.ThrowsAsync<DingRobotReplyException>(() => host.Sender.SendAsync(message with { SessionWebhookExpiredTime = expiry }, DingRobotReply.FromText("ok")));
+            Assert.Contains("no valid sessionWebhookExpiredTime", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(_fake.RobotReplies);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task With_several_apps_the_robot_api_uses_the_app_whose_AppKey_is_the_robotCode()
+    {
+        await using var hrFake = await FakeDingTalkServer.StartAsync(new FakeDingTalkServerOptions { AppKey = "dinghrrobot", AppSecret = "hr-secret", TimeProvider = _time });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DingGen:AppKey"] = OpenApiKeys.AppKey,
+            ["DingGen:AppSecret"] = OpenApiKeys.AppSecret,
+            ["DingGen:OpenApi:BaseAddress"] = _fake.BaseAddress.ToString(),
+            ["Hr:AppKey"] = "dinghrrobot",
+            ["Hr:AppSecret"] = "hr-secret",
+            ["Hr:OpenApi:BaseAddress"] = hrFake.BaseAddress.ToString(),
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddDingGen(configuration.GetSection("DingGen")).AddDingTalkClient();
+        services.AddDingGen("hr", configuration.GetSection("Hr")).AddDingTalkClient();
+        await using var provider = services.BuildServiceProvider();
+        var sender = provider.GetRequiredService<IDingRobotReplySender>();
+
+        var toHr = Parse(hrFake.CreateRobotMessageBuilder().InGroup("cidHr").Text("hi")) with { SessionWebhook = null };
+        var toDefault = Parse(_fake.CreateRobotMessageBuilder().InGroup("cidMain").Text("hi")) with { SessionWebhook = null };
+        await sender.SendAsync(toHr, DingRobotReply.FromText("from hr"));
+        await sender.SendAsync(toDefault, DingRobotReply.FromText("from main"));
+
+        Assert.Equal(("cidHr", "dinghrrobot", "from hr"), (Assert.Single(hrFake.RobotReplies).ConversationId, hrFake.RobotReplies[0].RobotCode, hrFake.RobotReplies[0].Text));
+        Assert.Equal(("cidMain", OpenApiKeys.AppKey, "from main"), (Assert.Single(_fake.RobotReplies).ConversationId, _fake.RobotReplies[0].RobotCode, _fake.RobotReplies[0].Text));
+    }
+
     [Fact]
     public void AddDingGen_registers_the_sender_once_and_keeps_a_user_registration()
     {

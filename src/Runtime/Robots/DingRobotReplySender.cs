@@ -62,9 +62,13 @@ internal sealed partial class DingRobotReplySender : IDingRobotReplySender
         {
             reason = "the message's session webhook is not an absolute http(s) URL";
         }
-        else if (_timeProvider.GetUtcNow() >= ExpiresAt(message) - WebhookExpiryMargin)
+        else if (ExpiresAt(message) is not { } expiresAt)
         {
-            reason = string.Create(CultureInfo.InvariantCulture, $"its session webhook expires at {ExpiresAt(message):O} (replies stop {WebhookExpiryMargin.TotalSeconds:0} s before)");
+            reason = "the message has no valid sessionWebhookExpiredTime";
+        }
+        else if (_timeProvider.GetUtcNow() + WebhookExpiryMargin >= expiresAt)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"its session webhook expires at {expiresAt:O} (replies stop {WebhookExpiryMargin.TotalSeconds:0} s before)");
         }
         else
         {
@@ -79,9 +83,9 @@ internal sealed partial class DingRobotReplySender : IDingRobotReplySender
     internal static string Redact(Uri webhook) =>
         webhook.GetLeftPart(UriPartial.Path) + (webhook.Query.Length > 1 ? "?…" : string.Empty);
 
-    private static DateTimeOffset ExpiresAt(DingRobotMessage message) =>
-        message.SessionWebhookExpiredTime <= 0 || message.SessionWebhookExpiredTime > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
-            ? DateTimeOffset.MinValue
+    private static DateTimeOffset? ExpiresAt(DingRobotMessage message) =>
+        message.SessionWebhookExpiredTime <= 0 || message.SessionWebhookExpiredTime > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() - (long)WebhookExpiryMargin.TotalMilliseconds
+            ? null
             : DateTimeOffset.FromUnixTimeMilliseconds(message.SessionWebhookExpiredTime);
 
     private async Task SendThroughApiAsync(DingRobotMessage message, DingRobotReply reply, string reason, CancellationToken cancellationToken)
@@ -166,8 +170,26 @@ internal sealed partial class DingRobotReplySender : IDingRobotReplySender
         _ => "interactive card",
     };
 
-    private static string Scrub(string text, Uri webhook) =>
-        webhook.Query.Length > 1 ? text.Replace(webhook.Query, "?…", StringComparison.Ordinal).Replace(webhook.Query[1..], "…", StringComparison.Ordinal) : text;
+    /// <summary>Removes the webhook's query and each of its values from <paramref name="text"/> (an exception message from the HTTP stack).</summary>
+    private static string Scrub(string text, Uri webhook)
+    {
+        if (webhook.Query.Length <= 1)
+        {
+            return text;
+        }
+
+        text = text.Replace(webhook.Query, "?…", StringComparison.Ordinal);
+        foreach (var pair in webhook.Query[1..].Split('&'))
+        {
+            var value = pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..];
+            if (value.Length >= 4)
+            {
+                text = text.Replace(value, "…", StringComparison.Ordinal).Replace(Uri.UnescapeDataString(value), "…", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
 
     /// <summary>Reads <c>errcode</c>/<c>errmsg</c> of DingTalk's answer; <c>errcode</c> <see langword="null"/> when the body is not its JSON.</summary>
     private static (int? ErrorCode, string ErrorMessage) ReadAnswer(byte[] body)
