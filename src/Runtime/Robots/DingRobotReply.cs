@@ -63,7 +63,7 @@ public sealed class DingRobotReply
     /// <summary>A text reply.</summary>
     /// <param name="content">The text.</param>
     /// <param name="atUserIds">Users to @-mention in a group (their user ids).</param>
-    public static DingRobotReply FromText(string content, params IEnumerable<string> atUserIds)
+    public static DingRobotReply FromText(string content, params string[] atUserIds)
     {
         ArgumentException.ThrowIfNullOrEmpty(content);
         ArgumentNullException.ThrowIfNull(atUserIds);
@@ -74,7 +74,7 @@ public sealed class DingRobotReply
     /// <param name="title">The title shown in notifications and the conversation list.</param>
     /// <param name="markdown">The markdown text (DingTalk's subset: headings, bold, links, images, lists, quotes).</param>
     /// <param name="atUserIds">Users to @-mention in a group (their user ids; put <c>@userId</c> in the text where it shows).</param>
-    public static DingRobotReply FromMarkdown(string title, string markdown, params IEnumerable<string> atUserIds)
+    public static DingRobotReply FromMarkdown(string title, string markdown, params string[] atUserIds)
     {
         ArgumentException.ThrowIfNullOrEmpty(title);
         ArgumentException.ThrowIfNullOrEmpty(markdown);
@@ -86,7 +86,7 @@ public sealed class DingRobotReply
     /// <param name="title">The title shown in notifications.</param>
     /// <param name="markdown">The card's markdown text.</param>
     /// <param name="buttons">The buttons, at least one.</param>
-    public static DingRobotReply FromActionCard(string title, string markdown, params IEnumerable<DingRobotButton> buttons)
+    public static DingRobotReply FromActionCard(string title, string markdown, params DingRobotButton[] buttons)
     {
         ArgumentException.ThrowIfNullOrEmpty(title);
         ArgumentException.ThrowIfNullOrEmpty(markdown);
