@@ -31,7 +31,7 @@ public sealed class RobotApiTests
     {
         await using var f = await OpenApiFixture.StartAsync();
         var one = DingRobotReply.FromActionCard("T", "md", new DingRobotButton("Open", "https://e/1"));
-        var five = DingRobotReply.FromActionCard("T", "md", Enumerable.Range(1, 5).Select(i => new DingRobotButton("B" + i, "https://e/" + i)));
+        var five = DingRobotReply.FromActionCard("T", "md", Enumerable.Range(1, 5).Select(i => new DingRobotButton("B" + i, "https://e/" + i)).ToArray());
 
         await f.Client.SendRobotGroupMessageAsync(OpenApiKeys.AppKey, "cidGroup1", one);
         await f.Client.SendRobotGroupMessageAsync(OpenApiKeys.AppKey, "cidGroup1", five);
@@ -44,7 +44,7 @@ public sealed class RobotApiTests
         using var body = JsonDocument.Parse(JsonDocument.Parse(replies[1].BodyJson).RootElement.GetProperty("msgParam").GetString()!);
         Assert.Equal("https://e/5", body.RootElement.GetProperty("actionURL5").GetString());
 
-        var six = DingRobotReply.FromActionCard("T", "md", Enumerable.Range(1, 6).Select(i => new DingRobotButton("B" + i, "https://e/" + i)));
+        var six = DingRobotReply.FromActionCard("T", "md", Enumerable.Range(1, 6).Select(i => new DingRobotButton("B" + i, "https://e/" + i)).ToArray());
         await Assert.ThrowsAsync<ArgumentException>(() => f.Client.SendRobotGroupMessageAsync(OpenApiKeys.AppKey, "cidGroup1", six));
         await Assert.ThrowsAsync<ArgumentException>(() => f.Client.SendRobotGroupMessageAsync(OpenApiKeys.AppKey, "cidGroup1", DingRobotReply.FromInteractiveCard("t", "b", new Dictionary<string, string>())));
         Assert.Equal(2, f.Server.RobotReplies.Count);

@@ -212,7 +212,7 @@ public sealed class RobotReplySenderTests : IAsyncLifetime
         Assert.Contains("no such robot", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(OpenApiKeys.AppSecret, refused.ToString(), StringComparison.Ordinal);
 
-        var six = DingRobotReply.FromActionCard("A", "b", Enumerable.Range(1, 6).Select(i => new DingRobotButton("b" + i, "https://e/" + i)));
+        var six = DingRobotReply.FromActionCard("A", "b", Enumerable.Range(1, 6).Select(i => new DingRobotButton("b" + i, "https://e/" + i)).ToArray());
         var tooMany = await Assert.ThrowsAsync<DingRobotReplyException>(() => host.Sender.SendAsync(message, six));
         Assert.Contains("at most 5 buttons", tooMany.Message, StringComparison.Ordinal);
 
