@@ -56,6 +56,41 @@ public sealed class KeyRotationTests
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Each_keys_sealed_reply_is_reused_for_a_second_and_renewed_after_it()
+    {
+        var clock = new FakeTimeProvider(Now);
+        await using var host = await StartAsync(clock, Rotated());
+        var oldSender = host.Simulator(TestKeys.Token, TestKeys.AesKey, time: clock);
+        var newSender = host.Simulator(NewToken, NewAesKey, time: clock);
+
+        var old1 = await oldSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-old-1"));
+        var new1 = await newSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-new-1"));
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        var old2 = await oldSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-old-2"));
+        var new2 = await newSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-new-2"));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var old3 = await oldSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-old-3"));
+        var new3 = await newSender.PostAsync(host.Client, TestKeys.Path, TestKeys.Event("bpms_instance_change", "evt-new-3"));
+
+        foreach (var reply in new[] { old1, old2, old3 })
+        {
+            IndependentCrypto.AssertSuccessReply(reply.Body!, TestKeys.Token, TestKeys.AesKey, TestKeys.AppKey);
+        }
+
+        foreach (var reply in new[] { new1, new2, new3 })
+        {
+            IndependentCrypto.AssertSuccessReply(reply.Body!, NewToken, NewAesKey, TestKeys.AppKey);
+        }
+
+        Assert.Equal(old1.Body, old2.Body);
+        Assert.Equal(new1.Body, new2.Body);
+        Assert.NotEqual(old1.Body, new1.Body);
+        Assert.NotEqual(old1.Body, old3.Body);
+        Assert.NotEqual(new1.Body, new3.Body);
+        Assert.Equal(6, host.Dispatcher!.HandlerRuns.Count);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task The_check_url_handshake_under_the_previous_keys_is_answered_with_the_previous_keys()
     {
         var clock = new FakeTimeProvider(Now);

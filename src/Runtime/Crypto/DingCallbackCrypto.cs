@@ -57,6 +57,9 @@ public sealed class DingCallbackCrypto
     // a new object whenever two overlap, as a single cached object forced.
     private readonly Aes?[] _aesCache = new Aes?[Math.Clamp(Environment.ProcessorCount, 2, 16)];
 
+    // The sealed success reply handed out until SuccessReplyLifetime has passed (see SuccessReplyUtf8Json); replaced, never mutated.
+    private SealedSuccessReply? _successReply;
+
     [ThreadStatic]
     private static byte[]? t_randomPool;
 
@@ -385,6 +388,40 @@ public sealed class DingCallbackCrypto
     }
 
     /// <summary>
+    /// The body of a sealed <c>success</c> reply for any callback this crypto opened, reused for <see cref="SuccessReplyLifetime"/>
+    /// (measured with <paramref name="time"/>'s monotonic timestamp) and then sealed afresh with a new timestamp (Unix milliseconds)
+    /// and a new random nonce and prefix.
+    /// </summary>
+    /// <remarks>
+    /// DingTalk only decrypts the reply, checks its signature against the reply's own <c>timeStamp</c> and <c>nonce</c> and reads
+    /// <c>success</c> (protocol spec §1.8, §2.2): neither has to echo the callback's, so one sealed reply serves every callback of the
+    /// window. The cache belongs to this instance, so each key set (current, previous during a rotation, suite placeholder) answers
+    /// with its own reply. Lock-free: a volatile read on the hot path; threads that see an expired reply at the same moment may each
+    /// seal one, and the last one written wins. The returned array is shared and must not be modified.
+    /// </remarks>
+    internal byte[] SuccessReplyUtf8Json(TimeProvider time)
+    {
+        var now = time.GetTimestamp();
+        var cached = Volatile.Read(ref _successReply);
+        if (cached is not null && cached.TimeProvider == time)
+        {
+            var age = time.GetElapsedTime(cached.SealedAt, now);
+            if (age >= TimeSpan.Zero && age < SuccessReplyLifetime)
+            {
+                return cached.Json;
+            }
+        }
+
+        var timestamp = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var json = CreateSuccessReplyUtf8Json(timestamp, CreateNonce(8));
+        Volatile.Write(ref _successReply, new SealedSuccessReply(json, now, time));
+        return json;
+    }
+
+    /// <summary>How long <see cref="SuccessReplyUtf8Json"/> hands out the same sealed reply: one second.</summary>
+    internal static readonly TimeSpan SuccessReplyLifetime = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Generates a nonce for a reply: <paramref name="length"/> letters and digits from a cryptographic source.
     /// </summary>
     public static string CreateNonce(int length = 8)
@@ -673,6 +710,8 @@ public sealed class DingCallbackCrypto
 
         aes.Dispose();
     }
+
+    private sealed record SealedSuccessReply(byte[] Json, long SealedAt, TimeProvider TimeProvider);
 
     private readonly ref struct SignatureParts(ReadOnlySpan<char> token, ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> encrypt)
     {

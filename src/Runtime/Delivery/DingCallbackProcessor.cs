@@ -16,6 +16,9 @@ namespace DingGen;
 /// (when on) or the <see cref="DingDeliveryPipeline"/> → the encrypted <c>success</c>. A rejected request never reaches a handler.
 /// </summary>
 /// <remarks>
+/// <para>The <c>success</c> reply is sealed with its own timestamp and nonce (DingTalk checks the reply's signature against the values
+/// in the reply, not the callback's), and one sealed reply per key set is reused for one second of the host's <see cref="TimeProvider"/>:
+/// sealing it afresh for every callback cost a fifth of the endpoint's time.</para>
 /// <para><c>MapDingCallback</c> (package DingGen.AspNetCore) is a thin adapter of this class; any other host — an Azure Function, an
 /// <c>HttpListener</c>, a test — serves DingTalk the same way: read at most <see cref="MaxBodyBytes"/> + 1 bytes of the body, call
 /// <see cref="ProcessAsync"/>, write the status and the body with content type <c>application/json</c>.</para>
@@ -197,7 +200,7 @@ public sealed class DingCallbackProcessor
             {
                 activity?.SetTag("dinggen.event_type", handshake);
                 DingGenLog.UrlValidationAnswered(_logger, _displayName, handshake);
-                return Complete(start, activity, "validated", 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
+                return Complete(start, activity, "validated", 200, crypto.SuccessReplyUtf8Json(_time));
             }
 
             var eventType = _pipeline.Router.GetEventType(envelope.EventTypeUtf8, out _);
@@ -215,7 +218,7 @@ public sealed class DingCallbackProcessor
                     return Complete(start, activity, "inbox_failed", 500, ErrorBody((int)DingCallbackErrorCode.InboxUnavailable, "the event could not be stored; DingTalk will redeliver it"));
                 }
 
-                return Complete(start, activity, added == DingInboxAddResult.Added ? "enqueued" : "duplicate", 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
+                return Complete(start, activity, added == DingInboxAddResult.Added ? "enqueued" : "duplicate", 200, crypto.SuccessReplyUtf8Json(_time));
             }
 
             // 7b. Deliver now. Handlers get the host's stopping token, not the request's abort token.
@@ -236,7 +239,7 @@ public sealed class DingCallbackProcessor
             }
 
             var outcome = result.Status == DingDispatchStatus.Handled ? "handled" : "unhandled";
-            return Complete(start, activity, outcome, 200, crypto.CreateSuccessReplyUtf8Json(timestamp, nonce));
+            return Complete(start, activity, outcome, 200, crypto.SuccessReplyUtf8Json(_time));
         }
         finally
         {
