@@ -18,7 +18,7 @@ namespace DingGen.Inbox.PostgreSql;
 /// (<see cref="IDingInboxRestartRecovery"/>): on a shared database those leases may belong to replicas that are alive.</para>
 /// <para>Tables are created (and migrated) in <see cref="PostgreSqlInboxOptions.Schema"/> on first use, under an advisory lock.</para>
 /// </remarks>
-public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDisposable
+public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxLeaseRelease, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
@@ -227,6 +227,33 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IAsyncDis
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = errorSummary });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One statement for all of them; an entry is released only under the very claim given (attempts and lease unchanged), so
+    /// an entry another replica claimed since is left alone.</remarks>
+    public async ValueTask<int> ReleaseAsync(IReadOnlyList<DingInboxRecord> claimed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var leased = claimed.Where(static r => r.LeasedUntil is not null).ToList();
+        if (leased.Count == 0)
+        {
+            return 0;
+        }
+
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var ids = leased.Select(static r => r.Id).ToArray();
+        var attempts = leased.Select(static r => r.Attempts).ToArray();
+        var leases = leased.Select(static r => r.LeasedUntil!.Value.UtcDateTime).ToArray();
+        await using var command = _schema.DataSource.CreateCommand($"""
+            UPDATE {_table} AS i SET leased_until = NULL, attempts = i.attempts - 1
+            FROM unnest($1::bigint[], $2::integer[], $3::timestamptz[]) AS r(id, attempts, lease)
+            WHERE i.id = r.id AND i.state = 0 AND i.attempts = r.attempts AND i.leased_until = r.lease
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = attempts });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = leases, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -13,7 +13,7 @@ namespace DingGen.Inbox.Sqlite;
 /// The file is created with mode 0600 on Unix before SQLite opens it. Stored are the sealed envelope (signature, timestamp, nonce and
 /// ciphertext as DingTalk sent them), the dedup key, the event type, corp id and processing state; never a decrypted payload.
 /// </remarks>
-public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IAsyncDisposable, IDisposable
+public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IDingInboxLeaseRelease, IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
@@ -287,6 +287,40 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             command.Parameters.AddWithValue("$error", errorSummary);
             command.Parameters.AddWithValue("$id", id);
             return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One transaction for all of them; an entry is released only under the very claim given (attempts and lease unchanged).</remarks>
+    public async ValueTask<int> ReleaseAsync(IReadOnlyList<DingInboxRecord> claimed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var leased = claimed.Where(static r => r.LeasedUntil is not null).ToList();
+        if (leased.Count == 0)
+        {
+            return 0;
+        }
+
+        return await RunAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE dinggen_inbox SET leased_until = NULL, attempts = attempts - 1 WHERE id = $id AND state = 0 AND attempts = $attempts AND leased_until = $lease";
+            var id = command.Parameters.Add("$id", SqliteType.Integer);
+            var attempts = command.Parameters.Add("$attempts", SqliteType.Integer);
+            var lease = command.Parameters.Add("$lease", SqliteType.Integer);
+            var released = 0;
+            foreach (var record in leased)
+            {
+                id.Value = record.Id;
+                attempts.Value = record.Attempts;
+                lease.Value = record.LeasedUntil!.Value.ToUnixTimeMilliseconds();
+                released += command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return released;
         }, cancellationToken).ConfigureAwait(false);
     }
 

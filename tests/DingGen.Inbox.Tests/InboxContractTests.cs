@@ -179,6 +179,41 @@ public abstract class InboxContractTests : IAsyncLifetime
         Assert.Equal(DingInboxState.Done, (await Admin.GetAsync(taken.Id))!.State);
     }
 
+    [Fact]
+    public async Task Release_gives_back_unstarted_claims_but_never_one_another_handle_claimed_since_or_one_finished()
+    {
+        // The worker claims in batches; entries it never started go back through IDingInboxLeaseRelease (both stores implement it).
+        await Inbox.AddAsync(Entry("a", receivedAt: T0));
+        await Inbox.AddAsync(Entry("b", receivedAt: T0.AddSeconds(1)));
+        await Inbox.AddAsync(Entry("c", receivedAt: T0.AddSeconds(2)));
+        var release = Assert.IsAssignableFrom<IDingInboxLeaseRelease>(Inbox);
+        var claimed = await Inbox.ClaimAsync(10, T0.AddSeconds(5), Lease);
+        Assert.Equal(["a", "b", "c"], claimed.Select(static r => r.Entry.EventId));
+
+        // c finished; the lease of a and b expired and another handle claimed a (attempt 2) before the first gave its batch back.
+        await Inbox.CompleteAsync(claimed[2].Id, T0.AddSeconds(6));
+        var other = (await OpenTrackedAsync()).Inbox;
+        var taken = Assert.Single(await other.ClaimAsync(1, T0.AddSeconds(5) + Lease, Lease));
+        Assert.Equal("a", taken.Entry.EventId);
+
+        Assert.Equal(1, await release.ReleaseAsync(claimed));
+        var a = (await Admin.GetAsync(claimed[0].Id))!;
+        Assert.Equal(2, a.Attempts);
+        Assert.Equal(taken.LeasedUntil, a.LeasedUntil);
+        var b = (await Admin.GetAsync(claimed[1].Id))!;
+        Assert.Equal(DingInboxState.Pending, b.State);
+        Assert.Equal(0, b.Attempts);
+        Assert.Null(b.LeasedUntil);
+        Assert.Equal(DingInboxState.Done, (await Admin.GetAsync(claimed[2].Id))!.State);
+
+        // b is due at once (not when the old lease would have ended), as attempt 1; releasing the stale batch again changes nothing.
+        var again = Assert.Single(await Inbox.ClaimAsync(10, T0.AddSeconds(7), Lease));
+        Assert.Equal("b", again.Entry.EventId);
+        Assert.Equal(1, again.Attempts);
+        Assert.Equal(0, await release.ReleaseAsync(claimed));
+        Assert.Equal(0, await release.ReleaseAsync([]));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Concurrent_claimers_on_several_handles_each_get_every_entry_exactly_once()
     {

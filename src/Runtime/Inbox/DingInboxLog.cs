@@ -45,4 +45,12 @@ internal static partial class DingInboxLog
     [LoggerMessage(EventId = 111, EventName = "InboxStaleLeasesNotReleased", Level = LogLevel.Warning,
         Message = "Could not release the leases a previous process left in the durable inbox; those entries run again when their leases expire (Inbox:LeaseDuration).")]
     public static partial void StaleLeasesNotReleased(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 112, EventName = "InboxClaimsReleased", Level = LogLevel.Debug,
+        Message = "Gave back {Count} claimed inbox entries that had not started ({Reason}); {Released} were still this worker's and are due again at once.")]
+    public static partial void ClaimsReleased(ILogger logger, int count, int released, string reason);
+
+    [LoggerMessage(EventId = 113, EventName = "InboxClaimsLeftToExpire", Level = LogLevel.Information,
+        Message = "{Count} claimed inbox entries had not started ({Reason}); the inbox store cannot release leases, so they are due again when their leases end (within {LeaseSeconds} s).")]
+    public static partial void ClaimsLeftToExpire(ILogger logger, int count, string reason, double leaseSeconds);
 }

@@ -25,6 +25,14 @@ public sealed class DingInboxOptions
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>
+    /// How many due entries the worker claims in one round trip to the store (default 64; never fewer than
+    /// <see cref="MaxConcurrency"/>). Claimed entries wait in a local queue and run with at most <see cref="MaxConcurrency"/> in flight;
+    /// one that waited more than a quarter of <see cref="LeaseDuration"/> is given back unstarted. Lower it when handlers are slow and
+    /// several replicas share the inbox, so one replica does not hold entries the others could run.
+    /// </summary>
+    public int ClaimBatchSize { get; set; } = 64;
+
+    /// <summary>
     /// How often the worker looks for due retries when nothing wakes it (default 2 s). A new delivery wakes it at once.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -79,6 +87,11 @@ internal sealed class DingInboxOptionsValidator : IValidateOptions<DingInboxOpti
         if (options.MaxConcurrency is < 1 or > 256)
         {
             Fail("MaxConcurrency must be between 1 and 256.");
+        }
+
+        if (options.ClaimBatchSize is < 1 or > 1000)
+        {
+            Fail("ClaimBatchSize must be between 1 and 1000.");
         }
 
         if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(10))

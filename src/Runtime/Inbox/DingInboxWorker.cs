@@ -6,14 +6,16 @@ using Microsoft.Extensions.Options;
 namespace DingGen;
 
 /// <summary>
-/// Dispatches the inbox: claims due entries in batches (up to <see cref="DingInboxOptions.MaxConcurrency"/> in flight; with entries in
-/// flight it claims again once half of the slots are free), opens each sealed envelope
+/// Dispatches the inbox: claims due entries in batches of <see cref="DingInboxOptions.ClaimBatchSize"/> into a local queue and runs them
+/// with at most <see cref="DingInboxOptions.MaxConcurrency"/> in flight (an entry that waited in the queue for more than a quarter of its
+/// lease is given back instead of run), opens each sealed envelope
 /// with its app's current keys, runs the handlers through <see cref="DingEventRouter"/> in a DI scope of its own, then completes the
 /// entry or schedules a retry with exponential backoff and jitter, and dead-letters it after <see cref="DingInboxOptions.MaxAttempts"/>.
 /// </summary>
 /// <remarks>
 /// Woken at once by every new entry; also polls every <see cref="DingInboxOptions.PollInterval"/> for due retries and expired leases.
-/// On shutdown it claims nothing more and waits for the entries in flight (their handlers see the stopping token); an entry interrupted
+/// On shutdown it claims nothing more, gives the queued entries back (<see cref="IDingInboxLeaseRelease"/>, else they are due when their
+/// leases expire) and waits for the entries in flight (their handlers see the stopping token); an entry interrupted
 /// by shutdown is due again at the next start and is never dead-lettered for it. Delivery is at-least-once.
 /// </remarks>
 internal sealed class DingInboxWorker : BackgroundService
@@ -55,35 +57,39 @@ internal sealed class DingInboxWorker : BackgroundService
         await Task.Yield();
         await ReleaseStaleLeasesAsync(stoppingToken).ConfigureAwait(false);
         var inFlight = new List<Task>(_options.MaxConcurrency);
+        var queued = new Queue<Claimed>();
         Task<bool>? signal = null;
         Task? poll = null;
         var nextPurge = _time.GetUtcNow();
         var nextStats = nextPurge;
         var storeDelay = _options.PollInterval;
 
-        // Claims are batched: with entries in flight the worker claims again only once half of its slots are free, so a backlog costs
-        // one claim per several entries, not one per completed entry.
-        var claimThreshold = Math.Max(1, _options.MaxConcurrency / 2);
+        // Claims are batched: the worker claims up to ClaimBatchSize entries in one round trip, keeps them in a local queue and runs
+        // them with at most MaxConcurrency in flight, so a backlog costs one claim per batch, not one per entry. A queued entry starts
+        // only while most of its lease is left (MaxQueuedWait); otherwise another replica may already hold it, and it is given back.
+        var claimSize = Math.Max(_options.ClaimBatchSize, _options.MaxConcurrency);
+        var maxQueuedWait = MaxQueuedWait(_options.LeaseDuration);
 
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 inFlight.RemoveAll(static t => t.IsCompleted);
+                await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false);
                 var free = _options.MaxConcurrency - inFlight.Count;
                 var claimedAll = false;
-                if (free >= claimThreshold || (free > 0 && inFlight.Count == 0))
+                if (free > 0 && queued.Count == 0)
                 {
                     var now = _time.GetUtcNow();
                     try
                     {
-                        var claimed = await _inbox.ClaimAsync(free, now, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                        var claimed = await _inbox.ClaimAsync(claimSize, now, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
                         foreach (var record in claimed)
                         {
-                            inFlight.Add(Task.Run(() => ProcessAsync(record, stoppingToken), CancellationToken.None));
+                            queued.Enqueue(new Claimed(record, now));
                         }
 
-                        claimedAll = claimed.Count == free;
+                        claimedAll = claimed.Count == claimSize;
                         if (now >= nextPurge)
                         {
                             nextPurge = now + _options.PurgeInterval;
@@ -112,11 +118,12 @@ internal sealed class DingInboxWorker : BackgroundService
                         storeDelay = TimeSpan.FromTicks(Math.Min(storeDelay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
                         continue;
                     }
-                }
 
-                if (claimedAll && inFlight.Count < _options.MaxConcurrency)
-                {
-                    continue;
+                    if (queued.Count > 0 || claimedAll)
+                    {
+                        // Start what was claimed; claim again at once when the batch was full and the queue runs dry.
+                        continue;
+                    }
                 }
 
                 // Sleep until a new entry arrives, an in-flight entry finishes, or the poll interval passes.
@@ -145,10 +152,87 @@ internal sealed class DingInboxWorker : BackgroundService
         {
         }
 
+        // Entries claimed but not started go back first, so another replica (or the next start) can take them at once.
+        await GiveBackAsync(queued, "shutdown").ConfigureAwait(false);
         var remaining = inFlight.Count(static t => !t.IsCompleted);
         await Task.WhenAll(inFlight).ConfigureAwait(false);
         DingInboxLog.WorkerStopped(_logger, remaining);
     }
+
+    /// <summary>
+    /// How long a claimed entry may wait in the local queue and still be started: a quarter of the lease, so a handler started from
+    /// the queue still has at least three quarters of <see cref="DingInboxOptions.LeaseDuration"/> before another worker may claim it.
+    /// </summary>
+    internal static TimeSpan MaxQueuedWait(TimeSpan leaseDuration) => leaseDuration / 4;
+
+    /// <summary>
+    /// Starts queued entries while slots are free. An entry that waited longer than <paramref name="maxQueuedWait"/> is not run (its
+    /// lease is (nearly) over and another replica may claim it): it is given back and claimed again later.
+    /// </summary>
+    private async ValueTask StartQueuedAsync(Queue<Claimed> queued, List<Task> inFlight, TimeSpan maxQueuedWait, CancellationToken stoppingToken)
+    {
+        List<Claimed>? expired = null;
+        while (queued.Count > 0 && inFlight.Count < _options.MaxConcurrency && !stoppingToken.IsCancellationRequested)
+        {
+            var next = queued.Dequeue();
+            if (_time.GetUtcNow() - next.ClaimedAt > maxQueuedWait)
+            {
+                (expired ??= []).Add(next);
+                continue;
+            }
+
+            var record = next.Record;
+            inFlight.Add(Task.Run(() => ProcessAsync(record, stoppingToken), CancellationToken.None));
+        }
+
+        if (expired is not null)
+        {
+            // Whatever else is queued was claimed no later than these: it expired too.
+            while (queued.Count > 0)
+            {
+                expired.Add(queued.Dequeue());
+            }
+
+            await GiveBackAsync(expired, "lease running out").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Gives entries that were claimed but never started back: releases their leases (and undoes the claim's attempt) when the store
+    /// implements <see cref="IDingInboxLeaseRelease"/>; otherwise they are due again when their leases expire. Never throws.
+    /// </summary>
+    private async ValueTask GiveBackAsync(IEnumerable<Claimed> entries, string reason)
+    {
+        var records = entries.Select(static c => c.Record).ToList();
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        if (entries is Queue<Claimed> queue)
+        {
+            queue.Clear();
+        }
+
+        if (_inbox is not IDingInboxLeaseRelease release)
+        {
+            DingInboxLog.ClaimsLeftToExpire(_logger, records.Count, reason, _options.LeaseDuration.TotalSeconds);
+            return;
+        }
+
+        try
+        {
+            var released = await release.ReleaseAsync(records, CancellationToken.None).ConfigureAwait(false);
+            DingInboxLog.ClaimsReleased(_logger, records.Count, released, reason);
+        }
+        catch (Exception ex)
+        {
+            DingInboxLog.StoreFailed(_logger, ex, "releasing unstarted claims", _options.LeaseDuration.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>A claimed entry waiting in the local queue, with the time of its claim.</summary>
+    private readonly record struct Claimed(DingInboxRecord Record, DateTimeOffset ClaimedAt);
 
     private async Task PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using DingGen.Inbox.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DingGen.Inbox.Tests;
+
+/// <summary>
+/// The worker claims entries in batches (Inbox:ClaimBatchSize) into a local queue: more than its free slots, run with at most
+/// MaxConcurrency in flight; a queued entry whose lease ran (nearly) out is not run; shutdown gives queued entries back.
+/// </summary>
+public sealed class BatchedClaimTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1717034400000));
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>A handler that blocks every event until the test opens its gate, and tracks how many run at once.</summary>
+    private sealed class GatedHandler
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
+        private int _running;
+        private int _maxRunning;
+
+        public int MaxRunning => Volatile.Read(ref _maxRunning);
+
+        private TaskCompletionSource Gate(string id) => _gates.GetOrAdd(id, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        private TaskCompletionSource Started(string id) => _started.GetOrAdd(id, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public void Open(string id) => Gate(id).TrySetResult();
+
+        public void OpenAll()
+        {
+            foreach (var id in Enumerable.Range(0, 20).Select(static i => "evt-" + i))
+            {
+                Open(id);
+            }
+        }
+
+        public Task WaitStartedAsync(string id) => Started(id).Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        public async ValueTask RunAsync(DingEventContext context)
+        {
+            var running = Interlocked.Increment(ref _running);
+            int max;
+            while (running > (max = Volatile.Read(ref _maxRunning)) && Interlocked.CompareExchange(ref _maxRunning, running, max) != max)
+            {
+            }
+
+            Started(context.EventId).TrySetResult();
+            try
+            {
+                await Gate(context.EventId).Task;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+    }
+
+    private async Task PostAsync(CallbackHost host, string eventId) =>
+        Assert.True((await host.Simulator(time: _time).PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org", eventId))).IsSuccessReply);
+
+    private static string[] Runs(TestDispatcher dispatcher) => dispatcher.HandlerRuns.Select(static r => r.EventId).Order(StringComparer.Ordinal).ToArray();
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_batch_larger_than_the_free_slots_is_claimed_at_once_and_run_with_at_most_MaxConcurrency_in_flight()
+    {
+        var handler = new GatedHandler();
+        var dispatcher = TestDispatcher.Default();
+        dispatcher.Handler = handler.RunAsync;
+        await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxConcurrency", "2"), ("ClaimBatchSize", "64")]);
+        try
+        {
+            // Both slots busy: entries 2..9 arrive while the worker has no free slot, so it claims none of them yet.
+            await PostAsync(host, "evt-0");
+            await handler.WaitStartedAsync("evt-0");
+            await PostAsync(host, "evt-1");
+            await handler.WaitStartedAsync("evt-1");
+            for (var i = 2; i < 10; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            Assert.All((await host.AllAsync()).Where(static r => r.Entry.EventId is not ("evt-0" or "evt-1")), static r => Assert.Equal(0, r.Attempts));
+
+            // One slot frees: one claim takes all eight due entries (more than the one free slot) and starts one of them.
+            handler.Open("evt-0");
+            await handler.WaitStartedAsync("evt-2");
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.LeasedUntil is not null) == 9, "evt-1 and the eight claimed entries leased");
+            var records = await host.AllAsync();
+            Assert.All(records.Where(static r => r.Entry.EventId is not ("evt-0" or "evt-1")), static r => Assert.Equal(1, r.Attempts));
+            Assert.Equal(["evt-0", "evt-1", "evt-2"], Runs(dispatcher));
+            Assert.True(handler.MaxRunning <= 2, $"at most MaxConcurrency (2) handlers ran at once, saw {handler.MaxRunning}");
+
+            handler.OpenAll();
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all ten done");
+            Assert.Equal(Enumerable.Range(0, 10).Select(static i => "evt-" + i).Order(StringComparer.Ordinal), Runs(dispatcher));
+            Assert.All(await host.AllAsync(), static r => Assert.Equal(1, r.Attempts));
+            Assert.True(handler.MaxRunning <= 2, $"at most MaxConcurrency (2) handlers ran at once, saw {handler.MaxRunning}");
+        }
+        finally
+        {
+            handler.OpenAll();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_queued_entry_that_waited_past_a_quarter_of_its_lease_is_given_back_not_run_then_claimed_afresh()
+    {
+        var handler = new GatedHandler();
+        var dispatcher = TestDispatcher.Default();
+        dispatcher.Handler = handler.RunAsync;
+        var path = _dir.File("inbox.db");
+        await using var host = await InboxHost.StartAsync(path, dispatcher, _time, inbox: [("MaxConcurrency", "1"), ("LeaseDuration", "00:01:00")]);
+        try
+        {
+            await PostAsync(host, "evt-0");
+            await handler.WaitStartedAsync("evt-0");
+            await PostAsync(host, "evt-1");
+            await PostAsync(host, "evt-2");
+
+            // evt-0 finishes: one claim takes evt-1 and evt-2; evt-1 runs, evt-2 waits in the worker's queue.
+            handler.Open("evt-0");
+            await handler.WaitStartedAsync("evt-1");
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").Attempts == 1, "evt-2 claimed");
+            var staleLease = (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").LeasedUntil;
+
+            // evt-1 runs for 20 s: evt-2 has waited more than a quarter of its 1-minute lease.
+            _time.Advance(TimeSpan.FromSeconds(20));
+            handler.Open("evt-1");
+            handler.Open("evt-2");
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all three done");
+
+            // evt-2 was not run under the stale claim: that claim was given back (lease cleared, attempt undone) and evt-2 claimed
+            // afresh, so it ran once, as attempt 1, under a new lease.
+            Assert.Contains("Gave back 1 claimed inbox entries that had not started (lease running out); 1 were still this worker's", host.AllLogText());
+            Assert.Equal(["evt-0", "evt-1", "evt-2"], Runs(dispatcher));
+            Assert.Equal(1, dispatcher.HandlerRuns.Single(static r => r.EventId == "evt-2").DeliveryAttempt);
+            Assert.Equal(1, (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").Attempts);
+            Assert.NotNull(staleLease);
+        }
+        finally
+        {
+            handler.OpenAll();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Shutdown_gives_queued_entries_back_unstarted_and_finishes_the_one_in_flight()
+    {
+        var handler = new GatedHandler();
+        var dispatcher = TestDispatcher.Default();
+        dispatcher.Handler = handler.RunAsync;
+        var path = _dir.File("inbox.db");
+        var host = await InboxHost.StartAsync(path, dispatcher, _time, inbox: [("MaxConcurrency", "1")]);
+        try
+        {
+            await PostAsync(host, "evt-0");
+            await handler.WaitStartedAsync("evt-0");
+            for (var i = 1; i < 5; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            // evt-0 finishes: one claim takes evt-1..4; evt-1 runs, evt-2..4 wait in the worker's queue.
+            handler.Open("evt-0");
+            await handler.WaitStartedAsync("evt-1");
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.Attempts == 1 && r.LeasedUntil is not null) == 4, "evt-1..4 claimed");
+
+            var stopping = host.App.StopAsync(CancellationToken.None);
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.LeasedUntil is not null) == 1, "the queued entries released");
+            handler.Open("evt-1");
+            await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            handler.OpenAll();
+            await host.DisposeAsync();
+        }
+
+        Assert.Equal(["evt-0", "evt-1"], Runs(dispatcher));
+        using var inbox = new Sqlite.SqliteDingInbox(path);
+        var records = await inbox.ListAsync(null, 10);
+        Assert.All(records.Where(static r => r.Entry.EventId is "evt-0" or "evt-1"), static r => Assert.Equal(DingInboxState.Done, r.State));
+        foreach (var queued in records.Where(static r => r.Entry.EventId is "evt-2" or "evt-3" or "evt-4"))
+        {
+            // Given back as if never claimed: due at once for the next start or another replica, the claim's attempt undone.
+            Assert.Equal(DingInboxState.Pending, queued.State);
+            Assert.Null(queued.LeasedUntil);
+            Assert.Equal(0, queued.Attempts);
+        }
+    }
+}
