@@ -128,7 +128,7 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
             SELECT u.app, u.dedup_key, u.event_id, u.event_type, u.channel, u.corp_id, u.received_at, u.signature, u.ts, u.nonce, u.encrypt, 0, 0, u.received_at
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
                 WITH ORDINALITY AS u(app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, ts, nonce, encrypt, ord)
-            ORDER BY u.ord
+            ORDER BY u.app, u.dedup_key, u.ord
             ON CONFLICT (app, dedup_key) DO NOTHING
             RETURNING app, dedup_key
             """);
@@ -153,7 +153,8 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
             }
         }
 
-        // The first item of a key in the batch is the one inserted (ORDER BY ord); a later one of the same key is its duplicate.
+        // Rows go in in key order, so concurrent batches (two writers here, other replicas) take the unique index's locks in one
+        // order and cannot deadlock; within a key, the first item of the batch is the one inserted (ord), a later one its duplicate.
         var results = new DingInboxAddResult[n];
         for (var i = 0; i < n; i++)
         {
