@@ -18,7 +18,7 @@ namespace DingGen.Inbox.PostgreSql;
 /// (<see cref="IDingInboxRestartRecovery"/>): on a shared database those leases may belong to replicas that are alive.</para>
 /// <para>Tables are created (and migrated) in <see cref="PostgreSqlInboxOptions.Schema"/> on first use, under an advisory lock.</para>
 /// </remarks>
-public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxLeaseRelease, IAsyncDisposable
+public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
@@ -194,6 +194,27 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await _completions.RunAsync((id, now.UtcDateTime), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One <c>UPDATE … FROM unnest(…)</c> statement for all of <paramref name="ids"/>: all are done on return, or none.</remarks>
+    public async ValueTask CompleteAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var at = now.UtcDateTime;
+        var batch = new (long, DateTime)[ids.Count];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i] = (ids[i], at);
+        }
+
+        await WriteCompletionsAsync(batch).ConfigureAwait(false);
     }
 
     private async Task<bool[]> WriteCompletionsAsync((long Id, DateTime At)[] batch)

@@ -13,7 +13,7 @@ namespace DingGen.Inbox.Sqlite;
 /// The file is created with mode 0600 on Unix before SQLite opens it. Stored are the sealed envelope (signature, timestamp, nonce and
 /// ciphertext as DingTalk sent them), the dedup key, the event type, corp id and processing state; never a decrypted payload.
 /// </remarks>
-public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IDingInboxLeaseRelease, IAsyncDisposable, IDisposable
+public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
@@ -212,6 +212,51 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         var pending = new PendingComplete(id, now.ToUnixTimeMilliseconds());
         await CommitInGroupAsync(_pendingCompletes, pending, pending.Result.Task, WriteCompletions, cancellationToken).ConfigureAwait(false);
         await pending.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction for all of <paramref name="ids"/> (and for any single completions queued meanwhile): all are done on return, or
+    /// none and the call throws.
+    /// </remarks>
+    public async ValueTask CompleteAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var pending = new PendingComplete[ids.Count];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i] = new PendingComplete(ids[i], nowMs);
+        }
+
+        // Queued together, so whichever caller writes next writes all of them in one transaction.
+        lock (_pendingCompletes)
+        {
+            _pendingCompletes.AddRange(pending);
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!pending[0].Result.Task.IsCompleted)
+            {
+                WriteCompletions();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        foreach (var item in pending)
+        {
+            await item.Result.Task.ConfigureAwait(false);
+        }
     }
 
     /// <summary>Marks every pending completion done in one transaction; called under <see cref="_lock"/>. Completes each caller's task.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using DingGen.Inbox.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DingGen.Inbox.Tests;
@@ -193,5 +195,157 @@ public sealed class BatchedClaimTests : IDisposable
             Assert.Null(queued.LeasedUntil);
             Assert.Equal(0, queued.Attempts);
         }
+    }
+    /// <summary>The SQLite inbox, with its batch completion held at a gate the test opens; records each batch it was given.</summary>
+    private sealed class HeldCompletionInbox(Sqlite.SqliteDingInbox inner) : IDingInbox, IDingInboxBatchCompletion
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Sqlite.SqliteDingInbox Inner => inner;
+
+        public ConcurrentQueue<long[]> Batches { get; } = new();
+
+        public void Open() => _gate.TrySetResult();
+
+        public async ValueTask CompleteAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            await _gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            Batches.Enqueue([.. ids]);
+            await inner.CompleteAsync(ids, now, cancellationToken);
+        }
+
+        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
+
+        public ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+            inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
+
+        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the worker completes through IDingInboxBatchCompletion when the store has it");
+
+        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
+
+        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
+
+        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default) => inner.GetStatsAsync(cancellationToken);
+    }
+
+    private Task<CallbackHost> StartHeldAsync(HeldCompletionInbox inbox, TestDispatcher dispatcher, params (string Key, string Value)[] settings) =>
+        CallbackHost.StartAsync(
+            InboxHost.Settings(inbox.Inner.Path, settings),
+            dispatcher,
+            configureServices: builder =>
+            {
+                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => inbox);
+                builder.Services.AddSingleton<TimeProvider>(_time);
+            },
+            addDefaultApp: false);
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_finished_entry_frees_its_slot_before_its_completion_is_written_and_waiting_completions_are_written_together()
+    {
+        var handler = new GatedHandler();
+        var dispatcher = TestDispatcher.Default();
+        dispatcher.Handler = handler.RunAsync;
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        var inbox = new HeldCompletionInbox(sqlite);
+        await using var host = await StartHeldAsync(inbox, dispatcher, ("MaxConcurrency", "1"));
+        try
+        {
+            await PostAsync(host, "evt-0");
+            await handler.WaitStartedAsync("evt-0");
+            for (var i = 1; i < 5; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            // With one slot and evt-0's completion held by the store, the other four still run one after the other: the slot
+            // is freed when the handlers finish, not when the store has recorded it.
+            handler.OpenAll();
+            await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 5, "all five handled while no completion was written");
+            Assert.All(await sqlite.ListAsync(null, 10), static r => Assert.Equal(DingInboxState.Pending, r.State));
+            Assert.Empty(inbox.Batches);
+
+            inbox.Open();
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 10)).All(static r => r.State == DingInboxState.Done), "all five done");
+            var batches = inbox.Batches.ToArray();
+            var byEvent = (await sqlite.ListAsync(null, 10)).ToDictionary(static r => r.Id, static r => r.Entry.EventId);
+
+            // The first write (held) took evt-0 and whatever had finished when it started; everything that finished while it was
+            // held went in the next write, except perhaps the last handler's completion, queued just after its run was recorded.
+            // Never one write per entry.
+            Assert.Contains("evt-0", batches[0].Select(id => byEvent[id]));
+            Assert.True(batches.Length <= 3, $"the waiting completions are written together, saw writes of {string.Join(", ", batches.Select(static b => b.Length))}");
+            Assert.Equal(byEvent.Keys.Order(), batches.SelectMany(static b => b).Order());
+            Assert.Equal(Enumerable.Range(0, 5).Select(static i => "evt-" + i), Runs(dispatcher));
+        }
+        finally
+        {
+            handler.OpenAll();
+            inbox.Open();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task While_as_many_completions_wait_as_MaxUncommitted_allows_the_worker_starts_nothing_new()
+    {
+        // MaxConcurrency 1 and ClaimBatchSize 1: at most two finished entries may wait for their completion.
+        var dispatcher = TestDispatcher.Default();
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        var inbox = new HeldCompletionInbox(sqlite);
+        await using var host = await StartHeldAsync(inbox, dispatcher, ("MaxConcurrency", "1"), ("ClaimBatchSize", "1"));
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 2, "two handled");
+
+            // Give the worker time to (wrongly) start a third; then the held store lets completions through and the rest runs.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Equal(2, dispatcher.HandlerRuns.Count);
+            Assert.All(await sqlite.ListAsync(null, 10), static r => Assert.Equal(DingInboxState.Pending, r.State));
+
+            inbox.Open();
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 10)).All(static r => r.State == DingInboxState.Done), "all five done");
+            Assert.Equal(Enumerable.Range(0, 5).Select(static i => "evt-" + i), Runs(dispatcher));
+        }
+        finally
+        {
+            inbox.Open();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Completions_still_waiting_at_shutdown_are_written_before_the_worker_stops()
+    {
+        var dispatcher = TestDispatcher.Default();
+        var path = _dir.File("inbox.db");
+        using var sqlite = new Sqlite.SqliteDingInbox(path);
+        var inbox = new HeldCompletionInbox(sqlite);
+        var host = await StartHeldAsync(inbox, dispatcher, ("MaxConcurrency", "2"));
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 4, "four handled");
+            var stopping = host.App.StopAsync(CancellationToken.None);
+            Assert.False(stopping.IsCompleted);
+            inbox.Open();
+            await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            inbox.Open();
+            await host.DisposeAsync();
+        }
+
+        Assert.All(await sqlite.ListAsync(null, 10), static r => Assert.Equal(DingInboxState.Done, r.State));
+        Assert.Equal(4, inbox.Batches.Sum(static b => b.Length));
     }
 }

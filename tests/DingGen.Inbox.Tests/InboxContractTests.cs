@@ -214,6 +214,38 @@ public abstract class InboxContractTests : IAsyncLifetime
         Assert.Equal(0, await release.ReleaseAsync([]));
     }
 
+    [Fact]
+    public async Task Batch_completion_marks_every_listed_entry_done_and_no_other()
+    {
+        // The worker writes the completions of entries that finished together in one call (both stores implement it).
+        for (var i = 0; i < 5; i++)
+        {
+            await Inbox.AddAsync(Entry("e" + i, receivedAt: T0.AddSeconds(i)));
+        }
+
+        var batch = Assert.IsAssignableFrom<IDingInboxBatchCompletion>(Inbox);
+        var claimed = await Inbox.ClaimAsync(10, T0.AddSeconds(10), Lease);
+        Assert.Equal(5, claimed.Count);
+
+        await batch.CompleteAsync([claimed[0].Id, claimed[2].Id, claimed[4].Id], T0.AddSeconds(11));
+        await batch.CompleteAsync([], T0.AddSeconds(11));
+
+        for (var i = 0; i < 5; i++)
+        {
+            var record = (await Admin.GetAsync(claimed[i].Id))!;
+            Assert.Equal(i % 2 == 0 ? DingInboxState.Done : DingInboxState.Pending, record.State);
+            if (i % 2 == 0)
+            {
+                Assert.Null(record.LeasedUntil);
+                Assert.Equal(T0.AddSeconds(11), record.CompletedAt);
+            }
+        }
+
+        var stats = await Inbox.GetStatsAsync();
+        Assert.Equal(2L, stats.Pending);
+        Assert.Equal(3L, stats.Done);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Concurrent_claimers_on_several_handles_each_get_every_entry_exactly_once()
     {

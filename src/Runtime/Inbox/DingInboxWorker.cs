@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ namespace DingGen;
 /// lease is given back instead of run), opens each sealed envelope
 /// with its app's current keys, runs the handlers through <see cref="DingEventRouter"/> in a DI scope of its own, then completes the
 /// entry or schedules a retry with exponential backoff and jitter, and dead-letters it after <see cref="DingInboxOptions.MaxAttempts"/>.
+/// Completions are batched: an entry whose handlers succeeded frees its slot at once, and one loop writes the finished entries'
+/// completions together (<see cref="IDingInboxBatchCompletion"/> when the store has it), at most <see cref="MaxUncommitted"/>
+/// waiting at a time.
 /// </summary>
 /// <remarks>
 /// Woken at once by every new entry; also polls every <see cref="DingInboxOptions.PollInterval"/> for due retries and expired leases.
@@ -30,6 +34,15 @@ internal sealed class DingInboxWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly DingInboxOptions _options;
     private readonly ILogger _logger;
+
+    // Completions of entries whose handlers succeeded, written in batches by CompleteLoopAsync. _uncommitted counts those queued or
+    // being written; _written is completed (and replaced) after each write, to wake a main loop that waits for room.
+    private readonly Channel<long> _completions = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private int _uncommitted;
+    private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The most completions written in one batch.</summary>
+    internal const int MaxCompletionBatch = 256;
 
     public DingInboxWorker(IServiceProvider services)
     {
@@ -52,9 +65,35 @@ internal sealed class DingInboxWorker : BackgroundService
     /// <summary>The delay before the attempt after <paramref name="attempt"/> failed (<see cref="DingBackoff.Delay"/>, from <see cref="DingInboxOptions.InitialRetryDelay"/> up to <see cref="DingInboxOptions.MaxRetryDelay"/>).</summary>
     internal TimeSpan RetryDelay(int attempt) => DingBackoff.Delay(attempt, _options.InitialRetryDelay, _options.MaxRetryDelay, Jitter());
 
+    /// <summary>
+    /// How many finished entries may wait for their completion to be written before the worker starts no more: one claim batch, and
+    /// at least twice <see cref="DingInboxOptions.MaxConcurrency"/>. Bounded so a slow store slows the worker down instead of letting
+    /// handled-but-not-completed entries pile up towards their lease expiry.
+    /// </summary>
+    internal int MaxUncommitted => Math.Max(Math.Max(_options.ClaimBatchSize, _options.MaxConcurrency), 2 * _options.MaxConcurrency);
+
+    /// <summary>Slots free for new entries: none while <see cref="MaxUncommitted"/> completions wait to be written.</summary>
+    private int FreeSlots(List<Task> inFlight) =>
+        Volatile.Read(ref _uncommitted) >= MaxUncommitted ? 0 : _options.MaxConcurrency - inFlight.Count;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var completing = CompleteLoopAsync();
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Every entry in flight has finished: write the completions still queued, then stop.
+            _completions.Writer.TryComplete();
+            await completing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         await ReleaseStaleLeasesAsync(stoppingToken).ConfigureAwait(false);
         var inFlight = new List<Task>(_options.MaxConcurrency);
         var queued = new Queue<Claimed>();
@@ -76,7 +115,7 @@ internal sealed class DingInboxWorker : BackgroundService
             {
                 inFlight.RemoveAll(static t => t.IsCompleted);
                 await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false);
-                var free = _options.MaxConcurrency - inFlight.Count;
+                var free = FreeSlots(inFlight);
                 var claimedAll = false;
                 if (free > 0 && queued.Count == 0)
                 {
@@ -129,10 +168,15 @@ internal sealed class DingInboxWorker : BackgroundService
                 // Sleep until a new entry arrives, an in-flight entry finishes, or the poll interval passes.
                 signal ??= _signal.WaitAsync(stoppingToken);
                 poll ??= Task.Delay(_options.PollInterval, _time, stoppingToken);
-                var wake = new List<Task>(inFlight.Count + 2) { signal, poll };
+                var wake = new List<Task>(4) { signal, poll };
                 if (inFlight.Count > 0)
                 {
                     wake.Add(Task.WhenAny(inFlight));
+                }
+
+                if (Volatile.Read(ref _uncommitted) >= MaxUncommitted)
+                {
+                    wake.Add(Volatile.Read(ref _written).Task);
                 }
 
                 await Task.WhenAny(wake).ConfigureAwait(false);
@@ -172,7 +216,7 @@ internal sealed class DingInboxWorker : BackgroundService
     private async ValueTask StartQueuedAsync(Queue<Claimed> queued, List<Task> inFlight, TimeSpan maxQueuedWait, CancellationToken stoppingToken)
     {
         List<Claimed>? expired = null;
-        while (queued.Count > 0 && inFlight.Count < _options.MaxConcurrency && !stoppingToken.IsCancellationRequested)
+        while (queued.Count > 0 && FreeSlots(inFlight) > 0 && !stoppingToken.IsCancellationRequested)
         {
             var next = queued.Dequeue();
             if (_time.GetUtcNow() - next.ClaimedAt > maxQueuedWait)
@@ -264,7 +308,14 @@ internal sealed class DingInboxWorker : BackgroundService
         {
             if (error is null)
             {
-                await _inbox.CompleteAsync(record.Id, now, CancellationToken.None).ConfigureAwait(false);
+                // The slot is free now; CompleteLoopAsync writes this completion with the others that finished meanwhile.
+                Interlocked.Increment(ref _uncommitted);
+                if (!_completions.Writer.TryWrite(record.Id))
+                {
+                    Interlocked.Decrement(ref _uncommitted);
+                    await _inbox.CompleteAsync(record.Id, now, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -290,6 +341,51 @@ internal sealed class DingInboxWorker : BackgroundService
         {
             // The lease expires and the entry is delivered again: at-least-once.
             DingInboxLog.StoreFailed(_logger, ex, "recording an outcome", _options.LeaseDuration.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Writes the queued completions, as many as have finished (up to <see cref="MaxCompletionBatch"/>) in one store call, one call at
+    /// a time, until the channel is completed and empty. Never throws: a failed write is logged and its entries run again once their
+    /// leases expire (at-least-once).
+    /// </summary>
+    private async Task CompleteLoopAsync()
+    {
+        var reader = _completions.Reader;
+        var batch = new List<long>(MaxCompletionBatch);
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (batch.Count < MaxCompletionBatch && reader.TryRead(out var id))
+            {
+                batch.Add(id);
+            }
+
+            try
+            {
+                var now = _time.GetUtcNow();
+                if (_inbox is IDingInboxBatchCompletion batched)
+                {
+                    await batched.CompleteAsync(batch, now, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    var calls = new Task[batch.Count];
+                    for (var i = 0; i < calls.Length; i++)
+                    {
+                        calls[i] = _inbox.CompleteAsync(batch[i], now, CancellationToken.None).AsTask();
+                    }
+
+                    await Task.WhenAll(calls).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                DingInboxLog.StoreFailed(_logger, ex, "recording completions", _options.LeaseDuration.TotalMilliseconds);
+            }
+
+            Interlocked.Add(ref _uncommitted, -batch.Count);
+            batch.Clear();
+            Interlocked.Exchange(ref _written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 
