@@ -78,7 +78,7 @@ public static class DrainBench
             var drain = inbox.DrainTime;
             var handled = LoadHandlers.Handled;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} handled={handled}"));
+                $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} claim_s={inbox.ClaimTime.TotalSeconds:F2} completion_writes={inbox.CompletionWrites} completion_s={inbox.CompletionTime.TotalSeconds:F2} handled={handled}"));
             return handled == count ? 0 : 1;
         }
         finally
@@ -139,7 +139,7 @@ public static class DrainBench
 }
 
 /// <summary>The store as the worker sees it in the drain bench: claims nothing until <see cref="Resume"/>; times the drain.</summary>
-public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox
+public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox, IDingInboxBatchCompletion
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _drain = new();
@@ -152,6 +152,18 @@ public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox
     public TimeSpan DrainTime => _drain.Elapsed;
 
     public int Claims => _claims;
+
+    /// <summary>Time spent in claims (the worker starts nothing while it waits for one).</summary>
+    public TimeSpan ClaimTime => TimeSpan.FromTicks(Interlocked.Read(ref _claimTicks));
+
+    /// <summary>Batched completion writes and the time spent in them (they overlap the handlers).</summary>
+    public int CompletionWrites => _completionWrites;
+
+    public TimeSpan CompletionTime => TimeSpan.FromTicks(Interlocked.Read(ref _completionTicks));
+
+    private long _claimTicks;
+    private long _completionTicks;
+    private int _completionWrites;
 
     public void Resume() => _paused = false;
 
@@ -170,13 +182,39 @@ public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox
         }
 
         Interlocked.Increment(ref _claims);
-        return await inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var claimed = await inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
+        Interlocked.Add(ref _claimTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        return claimed;
     }
 
     public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await inner.CompleteAsync(id, now, cancellationToken);
         if (Interlocked.Increment(ref _completed) == expected)
+        {
+            _drain.Stop();
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>Batched completions (the worker's normal path) go to the store's own batch write.</summary>
+    public async ValueTask CompleteAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (inner is IDingInboxBatchCompletion batched)
+        {
+            await batched.CompleteAsync(ids, now, cancellationToken);
+        }
+        else
+        {
+            await Task.WhenAll(ids.Select(id => inner.CompleteAsync(id, now, cancellationToken).AsTask()));
+        }
+
+        Interlocked.Add(ref _completionTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref _completionWrites);
+
+        if (Interlocked.Add(ref _completed, ids.Count) == expected)
         {
             _drain.Stop();
             _drained.TrySetResult();

@@ -7,7 +7,7 @@ using LoadHost;
 //   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>"
 //   LoadHost [--inbox | --inbox-postgres] [--dashboard] [--address-file <file>] [--urls http://127.0.0.1:0]
 //       serves POST /dingtalk/callback (MapDingCallback, one trivial handler), POST /bare (reads the body, answers 200),
-//       GET /ready and GET /handled; with --inbox the durable SQLite inbox is on (database in a fresh temp folder), with
+//       GET /ready, GET /handled and GET /backlog (inbox entries not yet done); with --inbox the durable SQLite inbox is on (database in a fresh temp folder), with
 //       --inbox-postgres the PostgreSQL inbox (DINGGEN_POSTGRES, a fresh schema dropped at the end); with --dashboard the
 //       operations dashboard is added (its delivery observer sees every delivery) at /dingtalk/dashboard.
 //   LoadHost drain <sqlite|postgres> <count> [--concurrency N]
@@ -118,6 +118,10 @@ app.MapPost("/bare", static async (HttpContext http) =>
 });
 app.MapGet("/ready", static () => "ready");
 app.MapGet("/handled", static () => LoadHandlers.Handled.ToString(CultureInfo.InvariantCulture));
+
+// With the inbox on: the entries stored and not yet done, i.e. whether the worker keeps up with the intake.
+app.MapGet("/backlog", static async (IServiceProvider services) =>
+    services.GetService<IDingInbox>() is { } inbox ? (await inbox.GetStatsAsync()).Pending.ToString(CultureInfo.InvariantCulture) : "0");
 
 await app.StartAsync();
 if (addressFile is not null)

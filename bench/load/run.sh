@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
 #
-#   bash bench/load/run.sh [--inbox] [--inbox-postgres] [--drain] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool 100000]
+#   bash bench/load/run.sh [--inbox] [--inbox-postgres] [--drain] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool N]
 #
 # Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
 # each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
@@ -19,7 +19,7 @@ duration=10s
 warmup=3s
 connections=64
 threads=2
-pool=100000
+pool=""
 inbox=0
 inbox_pg=0
 drain=0
@@ -44,6 +44,13 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+
+# With an inbox a repeated event is a duplicate (no row written, no handler run), so the pool must outlast the measured run:
+# 600,000 callbacks (300,000 for the measured run) unless --pool says otherwise.
+if [[ -z "$pool" ]]; then
+  pool=100000
+  [[ $inbox -eq 1 || $inbox_pg -eq 1 ]] && pool=600000
+fi
 
 if ! command -v wrk >/dev/null 2>&1; then
   apt-get update && apt-get install -y wrk
@@ -155,6 +162,7 @@ for runtime in "${runtimes[@]}"; do
     bare="$(run_wrk /bare "$duration" $((pool / 2)))"
     callback="$(run_wrk "" "$duration" $((pool / 2)))"
     handled="$(curl -sf "$base_url/handled")"
+    backlog="$(curl -sf "$base_url/backlog")"
     stop_host
     ratio="$(awk -v c="$(field rps "$callback")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.2f", c / b }')"
     label=$([[ $variant == inbox ]] && echo "on (SQLite)" || echo off)
@@ -162,6 +170,6 @@ for runtime in "${runtimes[@]}"; do
     [[ $variant == dashboard ]] && label="off, dashboard"
     printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
     printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"
-    echo "  ($runtime/$label: handler ran $handled times; pool wrapped during the callback run: $(field pool_wrapped "$callback"))" >&2
+    echo "  ($runtime/$label: handler ran $handled times; inbox backlog when the run ended: $backlog; pool wrapped during the callback run: $(field pool_wrapped "$callback"))" >&2
   done
 done

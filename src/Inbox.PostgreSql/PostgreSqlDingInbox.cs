@@ -169,7 +169,20 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _schema.DataSource.CreateCommand($"""
+
+        // The claim must walk ix_inbox_due in order and stop after maxCount rows. After a burst the table's statistics still say
+        // almost nothing is pending (they were gathered when the rows were done), and the planner then reads the whole backlog
+        // with a bitmap scan and sorts it to return 64 rows: 12 ms instead of 1 ms per claim with 20,000 pending, growing with the
+        // backlog — exactly when claims must be fast. Sorting is turned off for this transaction only, which leaves the ordered
+        // index walk as the plan whatever the statistics say.
+        await using var connection = await _schema.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var planHint = new NpgsqlCommand("SET LOCAL enable_sort = off", connection, transaction))
+        {
+            await planHint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var command = new NpgsqlCommand($"""
             WITH due AS (
                 SELECT id FROM {_table}
                 WHERE state = 0 AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
@@ -179,11 +192,12 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
             UPDATE {_table} AS i SET attempts = i.attempts + 1, leased_until = $2
             FROM due WHERE i.id = due.id
             RETURNING {Prefixed("i.")}
-            """);
+            """, connection, transaction);
         command.Parameters.Add(Time(now));
         command.Parameters.Add(Time(now + leaseDuration));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
         var records = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         records.Sort(static (a, b) => a.NextAttemptAt == b.NextAttemptAt ? a.Id.CompareTo(b.Id) : Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt));
         return records;
     }

@@ -111,6 +111,43 @@ public sealed class BatchedClaimTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_next_batch_is_claimed_while_the_last_entries_of_a_full_batch_still_run()
+    {
+        // MaxConcurrency 1, ClaimBatchSize 2: the next claim starts once one entry (or none) of a full batch is left in the queue.
+        var handler = new GatedHandler();
+        var dispatcher = TestDispatcher.Default();
+        dispatcher.Handler = handler.RunAsync;
+        await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxConcurrency", "1"), ("ClaimBatchSize", "2")]);
+        try
+        {
+            await PostAsync(host, "evt-0");
+            await handler.WaitStartedAsync("evt-0");
+            for (var i = 1; i < 5; i++)
+            {
+                await PostAsync(host, "evt-" + i);
+            }
+
+            // evt-0 finishes: a full batch (evt-1, evt-2) is claimed, evt-1 runs and stays blocked, evt-2 is the one left queued,
+            // so evt-3 and evt-4 are claimed now, before the slot is free again.
+            handler.Open("evt-0");
+            await handler.WaitStartedAsync("evt-1");
+            await Eventually.TrueAsync(
+                async () => (await host.AllAsync()).Where(static r => r.Entry.EventId is "evt-3" or "evt-4").All(static r => r.Attempts == 1 && r.LeasedUntil is not null),
+                "evt-3 and evt-4 claimed while evt-1 runs");
+            Assert.Equal(["evt-0", "evt-1"], Runs(dispatcher));
+
+            handler.OpenAll();
+            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all five done");
+            Assert.Equal(Enumerable.Range(0, 5).Select(static i => "evt-" + i), Runs(dispatcher));
+            Assert.All(await host.AllAsync(), static r => Assert.Equal(1, r.Attempts));
+        }
+        finally
+        {
+            handler.OpenAll();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_queued_entry_that_waited_past_a_quarter_of_its_lease_is_given_back_not_run_then_claimed_afresh()
     {
         var handler = new GatedHandler();

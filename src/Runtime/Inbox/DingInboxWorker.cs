@@ -39,6 +39,8 @@ internal sealed class DingInboxWorker : BackgroundService
     // being written; _written is completed (and replaced) after each write, to wake a main loop that waits for room.
     private readonly Channel<long> _completions = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private int _uncommitted;
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextStats = DateTimeOffset.MinValue;
     private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The most completions written in one batch.</summary>
@@ -99,51 +101,37 @@ internal sealed class DingInboxWorker : BackgroundService
         var queued = new Queue<Claimed>();
         Task<bool>? signal = null;
         Task? poll = null;
-        var nextPurge = _time.GetUtcNow();
-        var nextStats = nextPurge;
+        Task<IReadOnlyList<DingInboxRecord>>? claiming = null;
+        var claimingAt = DateTimeOffset.MinValue;
         var storeDelay = _options.PollInterval;
 
         // Claims are batched: the worker claims up to ClaimBatchSize entries in one round trip, keeps them in a local queue and runs
-        // them with at most MaxConcurrency in flight, so a backlog costs one claim per batch, not one per entry. A queued entry starts
-        // only while most of its lease is left (MaxQueuedWait); otherwise another replica may already hold it, and it is given back.
+        // them with at most MaxConcurrency in flight, so a backlog costs one claim per batch, not one per entry. The claim runs beside
+        // the handlers: the next batch is claimed while the last part of the current one still runs (lowWater entries or fewer
+        // queued), so the slots do not idle for a round trip per batch. A queued entry starts only while most of its lease is left
+        // (MaxQueuedWait); otherwise another replica may already hold it, and it is given back.
         var claimSize = Math.Max(_options.ClaimBatchSize, _options.MaxConcurrency);
+        var lowWater = Math.Max(_options.MaxConcurrency, claimSize / 2);
         var maxQueuedWait = MaxQueuedWait(_options.LeaseDuration);
+
+        // Whether entries may be due that no claim has seen: set at start, by a new entry's signal, the poll interval, entries given
+        // back, a store failure and a claim that came back full; cleared when a claim starts (so an event during a claim that then
+        // comes back short is not lost).
+        var moreDue = true;
 
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 inFlight.RemoveAll(static t => t.IsCompleted);
-                await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false);
-                var free = FreeSlots(inFlight);
-                var claimedAll = false;
-                if (free > 0 && queued.Count == 0)
+                if (claiming is { IsCompleted: true })
                 {
-                    var now = _time.GetUtcNow();
+                    var done = claiming;
+                    claiming = null;
+                    IReadOnlyList<DingInboxRecord> claimed;
                     try
                     {
-                        var claimed = await _inbox.ClaimAsync(claimSize, now, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
-                        foreach (var record in claimed)
-                        {
-                            queued.Enqueue(new Claimed(record, now));
-                        }
-
-                        claimedAll = claimed.Count == claimSize;
-                        if (now >= nextPurge)
-                        {
-                            nextPurge = now + _options.PurgeInterval;
-                            await PurgeAsync(now, stoppingToken).ConfigureAwait(false);
-                        }
-
-                        // The counts (depth, dead, oldest) for the gauges: each time the worker goes idle, and at most every
-                        // StatsInterval while it works through a backlog (the counts scan the table: not once per claim).
-                        if (!claimedAll || now >= nextStats)
-                        {
-                            nextStats = now + StatsInterval;
-                            _metrics.Update(await _inbox.GetStatsAsync(stoppingToken).ConfigureAwait(false));
-                        }
-
-                        storeDelay = _options.PollInterval;
+                        claimed = await done.ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {
@@ -155,28 +143,65 @@ internal sealed class DingInboxWorker : BackgroundService
                         DingInboxLog.StoreFailed(_logger, ex, "claim", storeDelay.TotalMilliseconds);
                         await Task.Delay(storeDelay, _time, stoppingToken).ConfigureAwait(false);
                         storeDelay = TimeSpan.FromTicks(Math.Min(storeDelay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                        moreDue = true;
                         continue;
                     }
 
-                    if (queued.Count > 0 || claimedAll)
+                    storeDelay = _options.PollInterval;
+                    foreach (var record in claimed)
                     {
-                        // Start what was claimed; claim again at once when the batch was full and the queue runs dry.
-                        continue;
+                        queued.Enqueue(new Claimed(record, claimingAt));
                     }
+
+                    var full = claimed.Count == claimSize;
+                    moreDue |= full;
+                    await HousekeepAsync(claimingAt, full).ConfigureAwait(false);
                 }
 
-                // Sleep until a new entry arrives, an in-flight entry finishes, or the poll interval passes.
+                if (await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false))
+                {
+                    // Entries given back are due again at once: claim them afresh.
+                    moreDue = true;
+                }
+
+                var gated = Volatile.Read(ref _uncommitted) >= MaxUncommitted;
+                var free = gated ? 0 : _options.MaxConcurrency - inFlight.Count;
+                if (claiming is null && moreDue && !gated && (queued.Count == 0 ? free > 0 : queued.Count <= lowWater))
+                {
+                    claimingAt = _time.GetUtcNow();
+                    var at = claimingAt;
+                    moreDue = false;
+
+                    // On the thread pool: a store whose claim runs synchronously (SQLite) still overlaps the handlers.
+                    claiming = Task.Run(() => _inbox.ClaimAsync(claimSize, at, _options.LeaseDuration, stoppingToken).AsTask(), CancellationToken.None);
+                }
+
+                // Sleep until a new entry arrives, an in-flight entry finishes, a claim returns, a completion write makes room, or the
+                // poll interval passes.
                 signal ??= _signal.WaitAsync(stoppingToken);
                 poll ??= Task.Delay(_options.PollInterval, _time, stoppingToken);
-                var wake = new List<Task>(4) { signal, poll };
+                var wake = new List<Task>(5) { signal, poll };
                 if (inFlight.Count > 0)
                 {
                     wake.Add(Task.WhenAny(inFlight));
                 }
 
+                if (claiming is not null)
+                {
+                    wake.Add(claiming);
+                }
+
+                // Waiting for room among the uncommitted completions: the signal of the write in progress is read before the count,
+                // so a write that ends in between either lowered the count already (no wait) or completes this signal.
+                var written = Volatile.Read(ref _written);
                 if (Volatile.Read(ref _uncommitted) >= MaxUncommitted)
                 {
-                    wake.Add(Volatile.Read(ref _written).Task);
+                    wake.Add(written.Task);
+                }
+                else if (gated || (queued.Count > 0 && inFlight.Count < _options.MaxConcurrency))
+                {
+                    // Room was made since this round began: start queued entries (or claim) at once.
+                    continue;
                 }
 
                 await Task.WhenAny(wake).ConfigureAwait(false);
@@ -184,11 +209,13 @@ internal sealed class DingInboxWorker : BackgroundService
                 {
                     signal = null;
                     _signal.TryConsume();
+                    moreDue = true;
                 }
 
                 if (poll.IsCompleted)
                 {
                     poll = null;
+                    moreDue = true;
                 }
             }
         }
@@ -196,11 +223,55 @@ internal sealed class DingInboxWorker : BackgroundService
         {
         }
 
+        // A claim still running at shutdown: its entries were never started either.
+        if (claiming is not null)
+        {
+            try
+            {
+                foreach (var record in await claiming.ConfigureAwait(false))
+                {
+                    queued.Enqueue(new Claimed(record, claimingAt));
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || stoppingToken.IsCancellationRequested)
+            {
+                // Cancelled by the shutdown (or failed during it): nothing was claimed that this worker knows of; a claim the store
+                // committed anyway is due again when its leases expire.
+            }
+        }
+
         // Entries claimed but not started go back first, so another replica (or the next start) can take them at once.
         await GiveBackAsync(queued, "shutdown").ConfigureAwait(false);
         var remaining = inFlight.Count(static t => !t.IsCompleted);
         await Task.WhenAll(inFlight).ConfigureAwait(false);
         DingInboxLog.WorkerStopped(_logger, remaining);
+    }
+
+    /// <summary>
+    /// After a claim: deletes done entries past their retention when the purge is due, and refreshes the counts (depth, dead, oldest) of
+    /// the gauges each time the worker catches up and at most every <see cref="StatsInterval"/> while it works through a backlog (the
+    /// counts scan the table: not once per claim). A failure is logged; the worker goes on.
+    /// </summary>
+    private async Task HousekeepAsync(DateTimeOffset now, bool backlog)
+    {
+        try
+        {
+            if (now >= _nextPurge)
+            {
+                _nextPurge = now + _options.PurgeInterval;
+                await PurgeAsync(now, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (!backlog || now >= _nextStats)
+            {
+                _nextStats = now + StatsInterval;
+                _metrics.Update(await _inbox.GetStatsAsync(CancellationToken.None).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex)
+        {
+            DingInboxLog.StoreFailed(_logger, ex, "housekeeping (purge, counts)", _options.PollInterval.TotalMilliseconds);
+        }
     }
 
     /// <summary>
@@ -213,7 +284,8 @@ internal sealed class DingInboxWorker : BackgroundService
     /// Starts queued entries while slots are free. An entry that waited longer than <paramref name="maxQueuedWait"/> is not run (its
     /// lease is (nearly) over and another replica may claim it): it is given back and claimed again later.
     /// </summary>
-    private async ValueTask StartQueuedAsync(Queue<Claimed> queued, List<Task> inFlight, TimeSpan maxQueuedWait, CancellationToken stoppingToken)
+    /// <returns>Whether entries were given back.</returns>
+    private async ValueTask<bool> StartQueuedAsync(Queue<Claimed> queued, List<Task> inFlight, TimeSpan maxQueuedWait, CancellationToken stoppingToken)
     {
         List<Claimed>? expired = null;
         while (queued.Count > 0 && FreeSlots(inFlight) > 0 && !stoppingToken.IsCancellationRequested)
@@ -238,7 +310,10 @@ internal sealed class DingInboxWorker : BackgroundService
             }
 
             await GiveBackAsync(expired, "lease running out").ConfigureAwait(false);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>
