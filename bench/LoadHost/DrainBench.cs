@@ -73,12 +73,14 @@ public static class DrainBench
             })));
             fill.Stop();
 
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             inbox.Resume();
             await inbox.Drained.WaitAsync(TimeSpan.FromMinutes(10));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var drain = inbox.DrainTime;
             var handled = LoadHandlers.Handled;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} claim_s={inbox.ClaimTime.TotalSeconds:F2} completion_writes={inbox.CompletionWrites} completion_s={inbox.CompletionTime.TotalSeconds:F2} handled={handled}"));
+                $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} claim_s={inbox.ClaimTime.TotalSeconds:F2} completion_writes={inbox.CompletionWrites} completion_s={inbox.CompletionTime.TotalSeconds:F2} cpu_us_per_entry={cpu.TotalMicroseconds / count:F0} handled={handled}"));
             return handled == count ? 0 : 1;
         }
         finally
