@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace DingGen;
@@ -9,8 +8,6 @@ namespace DingGen;
 /// </summary>
 internal sealed class DingInteractionEndpoint
 {
-    private const int InitialBodyBuffer = 4096;
-
     private readonly DingInteractionProcessor _processor;
 
     public DingInteractionEndpoint(DingInteractionProcessor processor)
@@ -20,49 +17,14 @@ internal sealed class DingInteractionEndpoint
 
     public async Task HandleAsync(HttpContext http)
     {
-        var maxBodyBytes = _processor.MaxBodyBytes;
-        byte[]? body = null;
-        try
+        using var body = await DingHttpExchange.ReadBodyAsync(http.Request, _processor.MaxBodyBytes).ConfigureAwait(false);
+        var request = new DingInteractionRequest(Single(http.Request.Headers, "timestamp"), Single(http.Request.Headers, "sign"), body.Memory)
         {
-            var length = 0;
-            var tooLarge = http.Request.ContentLength > maxBodyBytes;
-            if (!tooLarge)
-            {
-                var announced = http.Request.ContentLength;
-                var initial = ArrayPool<byte>.Shared.Rent(announced is { } n ? (int)n + 1 : Math.Min(InitialBodyBuffer, maxBodyBytes + 1));
-                try
-                {
-                    (body, length) = await DingCallbackEndpoint.ReadBodyAsync(http.Request.Body, initial, maxBodyBytes, http.RequestAborted).ConfigureAwait(false);
-                    tooLarge = length > maxBodyBytes;
-                }
-                catch (BadHttpRequestException ex)
-                {
-                    tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
-                    length = 0;
-                }
-            }
+            BodyTooLarge = body.TooLarge,
+        };
 
-            var request = new DingInteractionRequest(
-                Single(http.Request.Headers, "timestamp"),
-                Single(http.Request.Headers, "sign"),
-                body is null ? ReadOnlyMemory<byte>.Empty : body.AsMemory(0, Math.Min(length, body.Length)))
-            {
-                BodyTooLarge = tooLarge,
-            };
-
-            var response = await _processor.ProcessAsync(request, http.RequestAborted).ConfigureAwait(false);
-            http.Response.StatusCode = response.StatusCode;
-            http.Response.ContentType = DingCallbackResponse.ContentType;
-            http.Response.ContentLength = response.Body.Length;
-            await http.Response.BodyWriter.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (body is not null)
-            {
-                ArrayPool<byte>.Shared.Return(body);
-            }
-        }
+        var response = await _processor.ProcessAsync(request, http.RequestAborted).ConfigureAwait(false);
+        await DingHttpExchange.WriteAsync(http.Response, response).ConfigureAwait(false);
     }
 
     /// <summary>The value of header <paramref name="name"/> when it occurs exactly once and is not empty.</summary>
