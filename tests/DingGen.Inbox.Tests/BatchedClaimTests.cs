@@ -66,6 +66,17 @@ public sealed class BatchedClaimTests : IDisposable
     private async Task PostAsync(CallbackHost host, string eventId) =>
         Assert.True((await host.Simulator(time: _time).PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org", eventId))).IsSuccessReply);
 
+    /// <summary>Posts evt-0, waits until its (gated) handler runs, then posts evt-1 … evt-(count-1) behind it.</summary>
+    private async Task PostWhileTheFirstRunsAsync(CallbackHost host, GatedHandler handler, int count)
+    {
+        await PostAsync(host, "evt-0");
+        await handler.WaitStartedAsync("evt-0");
+        for (var i = 1; i < count; i++)
+        {
+            await PostAsync(host, "evt-" + i);
+        }
+    }
+
     private static string[] Runs(TestDispatcher dispatcher) => dispatcher.HandlerRuns.Select(static r => r.EventId).Order(StringComparer.Ordinal).ToArray();
 
     [Fact(Timeout = 60_000)]
@@ -120,12 +131,7 @@ public sealed class BatchedClaimTests : IDisposable
         await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxConcurrency", "1"), ("ClaimBatchSize", "2")]);
         try
         {
-            await PostAsync(host, "evt-0");
-            await handler.WaitStartedAsync("evt-0");
-            for (var i = 1; i < 5; i++)
-            {
-                await PostAsync(host, "evt-" + i);
-            }
+            await PostWhileTheFirstRunsAsync(host, handler, 5);
 
             // evt-0 finishes: a full batch (evt-1, evt-2) is claimed, evt-1 runs and stays blocked, evt-2 is the one left queued,
             // so evt-3 and evt-4 are claimed now, before the slot is free again.
@@ -198,12 +204,7 @@ public sealed class BatchedClaimTests : IDisposable
         var host = await InboxHost.StartAsync(path, dispatcher, _time, inbox: [("MaxConcurrency", "1")]);
         try
         {
-            await PostAsync(host, "evt-0");
-            await handler.WaitStartedAsync("evt-0");
-            for (var i = 1; i < 5; i++)
-            {
-                await PostAsync(host, "evt-" + i);
-            }
+            await PostWhileTheFirstRunsAsync(host, handler, 5);
 
             // evt-0 finishes: one claim takes evt-1..4; evt-1 runs, evt-2..4 wait in the worker's queue.
             handler.Open("evt-0");
@@ -289,12 +290,7 @@ public sealed class BatchedClaimTests : IDisposable
         await using var host = await StartHeldAsync(inbox, dispatcher, ("MaxConcurrency", "1"));
         try
         {
-            await PostAsync(host, "evt-0");
-            await handler.WaitStartedAsync("evt-0");
-            for (var i = 1; i < 5; i++)
-            {
-                await PostAsync(host, "evt-" + i);
-            }
+            await PostWhileTheFirstRunsAsync(host, handler, 5);
 
             // With one slot and evt-0's completion held by the store, the other four still run one after the other: the slot
             // is freed when the handlers finish, not when the store has recorded it.
@@ -324,7 +320,7 @@ public sealed class BatchedClaimTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task While_as_many_completions_wait_as_MaxUncommitted_allows_the_worker_starts_nothing_new()
+    public async Task While_as_many_completions_wait_as_the_worker_allows_it_starts_nothing_new()
     {
         // MaxConcurrency 1 and ClaimBatchSize 1: at most two finished entries may wait for their completion.
         var dispatcher = TestDispatcher.Default();

@@ -13,8 +13,8 @@ namespace DingGen;
 /// with its app's current keys, runs the handlers through <see cref="DingEventRouter"/> in a DI scope of its own, then completes the
 /// entry or schedules a retry with exponential backoff and jitter, and dead-letters it after <see cref="DingInboxOptions.MaxAttempts"/>.
 /// Completions are batched: an entry whose handlers succeeded frees its slot at once, and one loop writes the finished entries'
-/// completions together (<see cref="IDingInboxBatchCompletion"/> when the store has it), at most <see cref="MaxUncommitted"/>
-/// waiting at a time.
+/// completions together (<see cref="IDingInboxBatchCompletion"/> when the store has it), a bounded number waiting at a time
+/// (<see cref="CompletionsFull"/>).
 /// </summary>
 /// <remarks>
 /// Woken at once by every new entry; also polls every <see cref="DingInboxOptions.PollInterval"/> for due retries and expired leases.
@@ -34,6 +34,7 @@ internal sealed class DingInboxWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly DingInboxOptions _options;
     private readonly ILogger _logger;
+    private readonly int _maxUncommitted;
 
     // Completions of entries whose handlers succeeded, written in batches by CompleteLoopAsync. _uncommitted counts those queued or
     // being written; _written is completed (and replaced) after each write, to wake a main loop that waits for room.
@@ -56,6 +57,7 @@ internal sealed class DingInboxWorker : BackgroundService
         _time = services.GetRequiredService<TimeProvider>();
         _options = services.GetRequiredService<IOptions<DingInboxOptions>>().Value;
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(DingInboxLog.Category);
+        _maxUncommitted = Math.Max(_options.ClaimBatchSize, 2 * _options.MaxConcurrency);
     }
 
     /// <summary>While the worker claims full batches, how often it refreshes the inbox counts of the gauges.</summary>
@@ -68,15 +70,14 @@ internal sealed class DingInboxWorker : BackgroundService
     internal TimeSpan RetryDelay(int attempt) => DingBackoff.Delay(attempt, _options.InitialRetryDelay, _options.MaxRetryDelay, Jitter());
 
     /// <summary>
-    /// How many finished entries may wait for their completion to be written before the worker starts no more: one claim batch, and
-    /// at least twice <see cref="DingInboxOptions.MaxConcurrency"/>. Bounded so a slow store slows the worker down instead of letting
-    /// handled-but-not-completed entries pile up towards their lease expiry.
+    /// Whether as many finished entries wait for their completion to be written as the worker allows: one claim batch, and at least
+    /// twice <see cref="DingInboxOptions.MaxConcurrency"/>. While it holds the worker starts no more, so a slow store slows the
+    /// worker down instead of letting handled-but-not-completed entries pile up towards their lease expiry.
     /// </summary>
-    internal int MaxUncommitted => Math.Max(Math.Max(_options.ClaimBatchSize, _options.MaxConcurrency), 2 * _options.MaxConcurrency);
+    private bool CompletionsFull => Volatile.Read(ref _uncommitted) >= _maxUncommitted;
 
-    /// <summary>Slots free for new entries: none while <see cref="MaxUncommitted"/> completions wait to be written.</summary>
-    private int FreeSlots(List<Task> inFlight) =>
-        Volatile.Read(ref _uncommitted) >= MaxUncommitted ? 0 : _options.MaxConcurrency - inFlight.Count;
+    /// <summary>Slots free for new entries: none while <see cref="CompletionsFull"/>.</summary>
+    private int FreeSlots(List<Task> inFlight) => CompletionsFull ? 0 : _options.MaxConcurrency - inFlight.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -164,9 +165,8 @@ internal sealed class DingInboxWorker : BackgroundService
                     moreDue = true;
                 }
 
-                var gated = Volatile.Read(ref _uncommitted) >= MaxUncommitted;
-                var free = gated ? 0 : _options.MaxConcurrency - inFlight.Count;
-                if (claiming is null && moreDue && !gated && (queued.Count == 0 ? free > 0 : queued.Count <= lowWater))
+                var gated = CompletionsFull;
+                if (claiming is null && moreDue && !gated && (queued.Count == 0 ? FreeSlots(inFlight) > 0 : queued.Count <= lowWater))
                 {
                     claimingAt = _time.GetUtcNow();
                     var at = claimingAt;
@@ -194,7 +194,7 @@ internal sealed class DingInboxWorker : BackgroundService
                 // Waiting for room among the uncommitted completions: the signal of the write in progress is read before the count,
                 // so a write that ends in between either lowered the count already (no wait) or completes this signal.
                 var written = Volatile.Read(ref _written);
-                if (Volatile.Read(ref _uncommitted) >= MaxUncommitted)
+                if (CompletionsFull)
                 {
                     wake.Add(written.Task);
                 }
