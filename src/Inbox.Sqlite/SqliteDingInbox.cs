@@ -74,17 +74,25 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     }
 
     /// <summary>
-    /// Group commit: queues <paramref name="pending"/>, takes the writer connection and writes every queued item with
-    /// <paramref name="write"/> — unless an earlier holder of the connection already committed this one with its own batch
-    /// (<paramref name="done"/> completed). The caller then awaits its own result.
+    /// Group commit: queues <paramref name="pending"/>, then writes the queue (<see cref="WriteQueuedAsync"/>). The caller then awaits
+    /// its own result.
     /// </summary>
-    private async ValueTask CommitInGroupAsync<T>(List<T> queue, T pending, Task done, Action write, CancellationToken cancellationToken)
+    private ValueTask CommitInGroupAsync<T>(List<T> queue, T pending, Task done, Action write, CancellationToken cancellationToken)
     {
         lock (queue)
         {
             queue.Add(pending);
         }
 
+        return WriteQueuedAsync(done, write, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the writer connection and writes every queued item with <paramref name="write"/> — unless an earlier holder of the
+    /// connection already committed the caller's items with its own batch (<paramref name="done"/> completed).
+    /// </summary>
+    private async ValueTask WriteQueuedAsync(Task done, Action write, CancellationToken cancellationToken)
+    {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -240,19 +248,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             _pendingCompletes.AddRange(pending);
         }
 
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!pending[0].Result.Task.IsCompleted)
-            {
-                WriteCompletions();
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-
+        await WriteQueuedAsync(pending[0].Result.Task, WriteCompletions, cancellationToken).ConfigureAwait(false);
         foreach (var item in pending)
         {
             await item.Result.Task.ConfigureAwait(false);
