@@ -221,14 +221,9 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         }
 
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var at = now.UtcDateTime;
-        var batch = new (long, DateTime)[ids.Count];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            batch[i] = (ids[i], at);
-        }
-
-        await WriteCompletionsAsync(batch).ConfigureAwait(false);
+        var times = new DateTime[ids.Count];
+        Array.Fill(times, now.UtcDateTime);
+        await UpdateCompletedAsync([.. ids], times, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool[]> WriteCompletionsAsync((long Id, DateTime At)[] batch)
@@ -240,6 +235,13 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
             (ids[i], times[i]) = batch[i];
         }
 
+        await UpdateCompletedAsync(ids, times, CancellationToken.None).ConfigureAwait(false);
+        return new bool[batch.Length];
+    }
+
+    /// <summary>Marks each entry of <paramref name="ids"/> done at the matching time, in one statement.</summary>
+    private async Task UpdateCompletedAsync(long[] ids, DateTime[] times, CancellationToken cancellationToken)
+    {
         await using var command = _schema.DataSource.CreateCommand($"""
             UPDATE {_table} AS i SET state = 1, completed_at = u.at, leased_until = NULL, next_attempt_at = NULL
             FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at)
@@ -247,8 +249,7 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
             """);
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        return new bool[batch.Length];
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
