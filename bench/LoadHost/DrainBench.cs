@@ -193,7 +193,13 @@ public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox, 
     public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await inner.CompleteAsync(id, now, cancellationToken);
-        if (Interlocked.Increment(ref _completed) == expected)
+        Completed(1);
+    }
+
+    /// <summary>Counts completed entries; the drain ends with the last expected one.</summary>
+    private void Completed(int count)
+    {
+        if (Interlocked.Add(ref _completed, count) == expected)
         {
             _drain.Stop();
             _drained.TrySetResult();
@@ -215,12 +221,7 @@ public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox, 
 
         Interlocked.Add(ref _completionTicks, Stopwatch.GetElapsedTime(started).Ticks);
         Interlocked.Increment(ref _completionWrites);
-
-        if (Interlocked.Add(ref _completed, ids.Count) == expected)
-        {
-            _drain.Stop();
-            _drained.TrySetResult();
-        }
+        Completed(ids.Count);
     }
 
     public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default)
