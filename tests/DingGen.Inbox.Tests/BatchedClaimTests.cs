@@ -381,4 +381,67 @@ public sealed class BatchedClaimTests : IDisposable
         Assert.All(await sqlite.ListAsync(null, 10), static r => Assert.Equal(DingInboxState.Done, r.State));
         Assert.Equal(4, inbox.Batches.Sum(static b => b.Length));
     }
+
+    /// <summary>The SQLite inbox, counting the worker's reads of the gauge counts (<see cref="IDingInbox.GetStatsAsync"/>).</summary>
+    private sealed class CountingStatsInbox(Sqlite.SqliteDingInbox inner) : IDingInbox
+    {
+        private int _statsReads;
+
+        public Sqlite.SqliteDingInbox Inner => inner;
+
+        public int StatsReads => Volatile.Read(ref _statsReads);
+
+        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _statsReads);
+            return inner.GetStatsAsync(cancellationToken);
+        }
+
+        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
+
+        public ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+            inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
+
+        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.CompleteAsync(id, now, cancellationToken);
+
+        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
+
+        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_worker_that_keeps_up_reads_the_gauge_counts_at_most_once_a_second_not_once_per_claim()
+    {
+        // The counts scan the table under the store's writer lock. A worker that keeps up claims once per new entry (and comes back
+        // short each time); a count per claim held every callback's commit up behind a scan of the backlog.
+        var dispatcher = TestDispatcher.Default();
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        var inbox = new CountingStatsInbox(sqlite);
+        await using var host = await CallbackHost.StartAsync(
+            InboxHost.Settings(inbox.Inner.Path, []),
+            dispatcher,
+            configureServices: builder =>
+            {
+                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => inbox);
+                builder.Services.AddSingleton<TimeProvider>(_time);
+            },
+            addDefaultApp: false);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await PostAsync(host, "evt-" + i);
+            var handled = i + 1;
+            await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == handled, $"evt-{i} handled");
+        }
+
+        // Ten claims (at least) within one second of the fake clock: the counts were read once, at the first.
+        Assert.Equal(1, inbox.StatsReads);
+
+        // A second later the next claim reads them again, so the gauges still follow the backlog.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await PostAsync(host, "evt-10");
+        await Eventually.TrueAsync(() => inbox.StatsReads == 2, "the counts read again after a second");
+        await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 11, "evt-10 handled");
+    }
 }

@@ -154,9 +154,8 @@ internal sealed class DingInboxWorker : BackgroundService
                         queued.Enqueue(new Claimed(record, claimingAt));
                     }
 
-                    var full = claimed.Count == claimSize;
-                    moreDue |= full;
-                    await HousekeepAsync(claimingAt, full).ConfigureAwait(false);
+                    moreDue |= claimed.Count == claimSize;
+                    await HousekeepAsync(claimingAt).ConfigureAwait(false);
                 }
 
                 if (await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false))
@@ -249,10 +248,12 @@ internal sealed class DingInboxWorker : BackgroundService
 
     /// <summary>
     /// After a claim: deletes done entries past their retention when the purge is due, and refreshes the counts (depth, dead, oldest) of
-    /// the gauges each time the worker catches up and at most every <see cref="StatsInterval"/> while it works through a backlog (the
-    /// counts scan the table: not once per claim). A failure is logged; the worker goes on.
+    /// the gauges at most every <see cref="StatsInterval"/>. The counts scan the table under the store's writer lock, so they are never
+    /// read once per claim: a worker that keeps up with the intake claims (and comes back short) once per new entry, and a count per
+    /// claim held up every callback's commit behind a scan of the backlog. An idle worker still refreshes them at each poll. A failure
+    /// is logged; the worker goes on.
     /// </summary>
-    private async Task HousekeepAsync(DateTimeOffset now, bool backlog)
+    private async Task HousekeepAsync(DateTimeOffset now)
     {
         try
         {
@@ -262,7 +263,7 @@ internal sealed class DingInboxWorker : BackgroundService
                 await PurgeAsync(now, CancellationToken.None).ConfigureAwait(false);
             }
 
-            if (!backlog || now >= _nextStats)
+            if (now >= _nextStats)
             {
                 _nextStats = now + StatsInterval;
                 _metrics.Update(await _inbox.GetStatsAsync(CancellationToken.None).ConfigureAwait(false));
