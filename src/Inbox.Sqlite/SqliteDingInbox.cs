@@ -20,8 +20,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     private const string Columns = "id, app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at, leased_until, completed_at, last_error";
 
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Lock _queueGate = new();
     private readonly List<PendingAdd> _pendingAdds = [];
     private readonly List<PendingComplete> _pendingCompletes = [];
+    private bool _writing;
+    private int _batchesTaken;
     private readonly bool _createIfMissing;
     private readonly int _busyTimeoutMs;
     private SqliteConnection? _connection;
@@ -61,110 +64,119 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit: concurrent adds are written by whichever caller holds the writer connection, all in one transaction and
-    /// one fsync, and each caller returns only after the transaction holding its entry committed. Under load this turns N
-    /// fsyncs into one without weakening "durable on return".
+    /// Group commit: the entry is queued, and one writer writes every queued add and completion in one transaction and one fsync; the
+    /// call returns only after the transaction holding its entry committed. Under load this turns N fsyncs into one without weakening
+    /// "durable on return". Cancelling the call stops the wait, not the write: an entry already queued may still be stored.
     /// </remarks>
-    public async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
+    public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAdd(entry);
-        await CommitInGroupAsync(_pendingAdds, pending, pending.Result.Task, WriteBatch, cancellationToken).ConfigureAwait(false);
-        return await pending.Result.Task.ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Group commit: queues <paramref name="pending"/>, then writes the queue (<see cref="WriteQueuedAsync"/>). The caller then awaits
-    /// its own result.
-    /// </summary>
-    private ValueTask CommitInGroupAsync<T>(List<T> queue, T pending, Task done, Action write, CancellationToken cancellationToken)
-    {
-        lock (queue)
+        lock (_queueGate)
         {
-            queue.Add(pending);
+            _pendingAdds.Add(pending);
+            StartWriterLocked();
         }
 
-        return WriteQueuedAsync(done, write, cancellationToken);
+        return new ValueTask<DingInboxAddResult>(cancellationToken.CanBeCanceled ? pending.Result.Task.WaitAsync(cancellationToken) : pending.Result.Task);
     }
 
-    /// <summary>
-    /// Takes the writer connection and writes every queued item with <paramref name="write"/> — unless an earlier holder of the
-    /// connection already committed the caller's items with its own batch (<paramref name="done"/> completed).
-    /// </summary>
-    private async ValueTask WriteQueuedAsync(Task done, Action write, CancellationToken cancellationToken)
+    /// <summary>The number of batches the writer has taken so far, each written in one transaction (tests read it).</summary>
+    internal int BatchesTaken
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        get
         {
-            if (!done.IsCompleted)
+            lock (_queueGate)
             {
-                write();
+                return _batchesTaken;
             }
         }
-        finally
+    }
+
+    /// <summary>Starts the writer unless it is running; called under <see cref="_queueGate"/> after queueing an item.</summary>
+    private void StartWriterLocked()
+    {
+        if (!_writing)
         {
-            _lock.Release();
+            _writing = true;
+            _ = Task.Run(WriteQueuedAsync);
         }
     }
 
-    /// <summary>Writes every pending add in one transaction; called under <see cref="_lock"/>. Completes each add's task.</summary>
-    private void WriteBatch()
+    /// <summary>
+    /// The writer: while adds or completions are queued, takes all of them and writes them in one transaction, holding the writer
+    /// connection (<see cref="_lock"/>) only for the write. Callers never wait for the connection themselves, so a finished batch
+    /// wakes exactly its own callers, and whatever queued meanwhile becomes the next batch at once. Never throws: a failed write
+    /// fails the callers of its batch.
+    /// </summary>
+    private async Task WriteQueuedAsync()
     {
-        PendingAdd[] batch;
-        lock (_pendingAdds)
+        while (true)
         {
-            batch = [.. _pendingAdds];
-            _pendingAdds.Clear();
-        }
+            PendingAdd[] adds;
+            PendingComplete[] completes;
+            lock (_queueGate)
+            {
+                if (_pendingAdds.Count == 0 && _pendingCompletes.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
 
+                adds = [.. _pendingAdds];
+                _pendingAdds.Clear();
+                completes = [.. _pendingCompletes];
+                _pendingCompletes.Clear();
+                _batchesTaken++;
+            }
+
+            await _lock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                WriteBatch(adds, completes);
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="adds"/> and <paramref name="completes"/> in one transaction; called under <see cref="_lock"/>. Completes
+    /// each caller's task: all with their results once committed, or all with the exception (nothing of the batch is stored).
+    /// </summary>
+    private void WriteBatch(PendingAdd[] adds, PendingComplete[] completes)
+    {
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var connection = _connection ??= Open();
-            var results = new DingInboxAddResult[batch.Length];
+            var results = new DingInboxAddResult[adds.Length];
             using (var transaction = connection.BeginTransaction(deferred: false))
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
-                    INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
-                    VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
-                    ON CONFLICT (app, dedup_key) DO NOTHING
-                    """;
-                var app = command.Parameters.Add("$app", SqliteType.Text);
-                var key = command.Parameters.Add("$key", SqliteType.Text);
-                var eventId = command.Parameters.Add("$eventId", SqliteType.Text);
-                var eventType = command.Parameters.Add("$eventType", SqliteType.Text);
-                var channel = command.Parameters.Add("$channel", SqliteType.Integer);
-                var corpId = command.Parameters.Add("$corpId", SqliteType.Text);
-                var receivedAt = command.Parameters.Add("$receivedAt", SqliteType.Integer);
-                var signature = command.Parameters.Add("$signature", SqliteType.Text);
-                var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
-                var nonce = command.Parameters.Add("$nonce", SqliteType.Text);
-                var encrypt = command.Parameters.Add("$encrypt", SqliteType.Text);
-                for (var i = 0; i < batch.Length; i++)
+                if (adds.Length > 0)
                 {
-                    var entry = batch[i].Entry;
-                    app.Value = entry.AppName;
-                    key.Value = entry.DedupKey;
-                    eventId.Value = entry.EventId;
-                    eventType.Value = entry.EventType;
-                    channel.Value = (int)entry.Channel;
-                    corpId.Value = (object?)entry.CorpId ?? DBNull.Value;
-                    receivedAt.Value = entry.ReceivedAt.ToUnixTimeMilliseconds();
-                    signature.Value = entry.Envelope.Signature;
-                    timestamp.Value = entry.Envelope.Timestamp;
-                    nonce.Value = entry.Envelope.Nonce;
-                    encrypt.Value = entry.Envelope.Encrypt;
-                    results[i] = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+                    InsertAdds(connection, transaction, adds, results);
+                }
+
+                if (completes.Length > 0)
+                {
+                    UpdateCompletions(connection, transaction, completes);
                 }
 
                 transaction.Commit();
             }
 
-            for (var i = 0; i < batch.Length; i++)
+            for (var i = 0; i < adds.Length; i++)
             {
-                batch[i].Result.TrySetResult(results[i]);
+                adds[i].Result.TrySetResult(results[i]);
+            }
+
+            foreach (var pending in completes)
+            {
+                pending.Result.TrySetResult();
             }
         }
         catch (Exception ex)
@@ -176,11 +188,70 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 _connection = null;
             }
 
-            // Nothing of the batch is stored (the transaction rolled back): every caller sees the failure and answers non-success.
-            foreach (var pending in batch)
+            // Nothing of the batch is stored (the transaction rolled back): every add's caller sees the failure and answers
+            // non-success; every completed entry's lease expires and it runs again (at-least-once).
+            foreach (var pending in adds)
             {
                 pending.Result.TrySetException(ex);
             }
+
+            foreach (var pending in completes)
+            {
+                pending.Result.TrySetException(ex);
+            }
+        }
+    }
+
+    private static void InsertAdds(SqliteConnection connection, SqliteTransaction transaction, PendingAdd[] batch, DingInboxAddResult[] results)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
+            VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
+            ON CONFLICT (app, dedup_key) DO NOTHING
+            """;
+        var app = command.Parameters.Add("$app", SqliteType.Text);
+        var key = command.Parameters.Add("$key", SqliteType.Text);
+        var eventId = command.Parameters.Add("$eventId", SqliteType.Text);
+        var eventType = command.Parameters.Add("$eventType", SqliteType.Text);
+        var channel = command.Parameters.Add("$channel", SqliteType.Integer);
+        var corpId = command.Parameters.Add("$corpId", SqliteType.Text);
+        var receivedAt = command.Parameters.Add("$receivedAt", SqliteType.Integer);
+        var signature = command.Parameters.Add("$signature", SqliteType.Text);
+        var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
+        var nonce = command.Parameters.Add("$nonce", SqliteType.Text);
+        var encrypt = command.Parameters.Add("$encrypt", SqliteType.Text);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var entry = batch[i].Entry;
+            app.Value = entry.AppName;
+            key.Value = entry.DedupKey;
+            eventId.Value = entry.EventId;
+            eventType.Value = entry.EventType;
+            channel.Value = (int)entry.Channel;
+            corpId.Value = (object?)entry.CorpId ?? DBNull.Value;
+            receivedAt.Value = entry.ReceivedAt.ToUnixTimeMilliseconds();
+            signature.Value = entry.Envelope.Signature;
+            timestamp.Value = entry.Envelope.Timestamp;
+            nonce.Value = entry.Envelope.Nonce;
+            encrypt.Value = entry.Envelope.Encrypt;
+            results[i] = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+        }
+    }
+
+    private static void UpdateCompletions(SqliteConnection connection, SqliteTransaction transaction, PendingComplete[] batch)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE dinggen_inbox SET state = 1, completed_at = $now, leased_until = NULL, next_attempt_at = NULL WHERE id = $id";
+        var now = command.Parameters.Add("$now", SqliteType.Integer);
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        foreach (var pending in batch)
+        {
+            now.Value = pending.NowMs;
+            id.Value = pending.Id;
+            command.ExecuteNonQuery();
         }
     }
 
@@ -212,20 +283,26 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit, as for <see cref="AddAsync"/>: concurrent completions (the worker's entries in flight) are written in one transaction
-    /// and one fsync by whichever caller holds the writer connection; each caller returns once the transaction holding its update committed.
+    /// Group commit, as for <see cref="AddAsync"/>: the completion is written by the writer, in the same transaction as every add and
+    /// completion queued with it; the call returns once that transaction committed.
     /// </remarks>
     public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingComplete(id, now.ToUnixTimeMilliseconds());
-        await CommitInGroupAsync(_pendingCompletes, pending, pending.Result.Task, WriteCompletions, cancellationToken).ConfigureAwait(false);
-        await pending.Result.Task.ConfigureAwait(false);
+        lock (_queueGate)
+        {
+            _pendingCompletes.Add(pending);
+            StartWriterLocked();
+        }
+
+        await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One transaction for all of <paramref name="ids"/> (and for any single completions queued meanwhile): all are done on return, or
-    /// none and the call throws.
+    /// One transaction for all of <paramref name="ids"/> (and for any adds and completions queued with them): all are done on return,
+    /// or none and the call throws.
     /// </remarks>
     public async ValueTask CompleteAsync(IReadOnlyList<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -235,6 +312,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             return;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var nowMs = now.ToUnixTimeMilliseconds();
         var pending = new PendingComplete[ids.Count];
         for (var i = 0; i < pending.Length; i++)
@@ -242,68 +320,16 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             pending[i] = new PendingComplete(ids[i], nowMs);
         }
 
-        // Queued together, so whichever caller writes next writes all of them in one transaction.
-        lock (_pendingCompletes)
+        // Queued together, so the writer takes all of them into one transaction.
+        lock (_queueGate)
         {
             _pendingCompletes.AddRange(pending);
+            StartWriterLocked();
         }
 
-        await WriteQueuedAsync(pending[0].Result.Task, WriteCompletions, cancellationToken).ConfigureAwait(false);
         foreach (var item in pending)
         {
-            await item.Result.Task.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Marks every pending completion done in one transaction; called under <see cref="_lock"/>. Completes each caller's task.</summary>
-    private void WriteCompletions()
-    {
-        PendingComplete[] batch;
-        lock (_pendingCompletes)
-        {
-            batch = [.. _pendingCompletes];
-            _pendingCompletes.Clear();
-        }
-
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ??= Open();
-            using (var transaction = connection.BeginTransaction(deferred: false))
-            {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "UPDATE dinggen_inbox SET state = 1, completed_at = $now, leased_until = NULL, next_attempt_at = NULL WHERE id = $id";
-                var now = command.Parameters.Add("$now", SqliteType.Integer);
-                var id = command.Parameters.Add("$id", SqliteType.Integer);
-                foreach (var pending in batch)
-                {
-                    now.Value = pending.NowMs;
-                    id.Value = pending.Id;
-                    command.ExecuteNonQuery();
-                }
-
-                transaction.Commit();
-            }
-
-            foreach (var pending in batch)
-            {
-                pending.Result.TrySetResult();
-            }
-        }
-        catch (Exception ex)
-        {
-            if (ex is SqliteException)
-            {
-                _connection?.Dispose();
-                _connection = null;
-            }
-
-            // Nothing of the batch is marked done: the entries' leases expire and they run again (at-least-once).
-            foreach (var pending in batch)
-            {
-                pending.Result.TrySetException(ex);
-            }
+            await item.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -713,3 +739,4 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         public TaskCompletionSource<DingInboxAddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+

@@ -1,5 +1,6 @@
 using DingGen.Inbox.Sqlite;
 using DingGen.Inbox.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace DingGen.Inbox.Tests;
 
@@ -40,6 +41,46 @@ public sealed class SqliteInboxStoreTests : IDisposable
     }
 
     private static DingInboxEntry Entry(string eventId) => InboxContractTests.Entry(eventId);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Adds_and_completions_queued_while_a_transaction_is_written_are_written_together_in_the_next_one()
+    {
+        await _inbox.AddAsync(Entry("claimed"));
+        var claimed = Assert.Single(await _inbox.ClaimAsync(1, T0, Lease));
+        var before = _inbox.BatchesTaken;
+
+        // Another connection holds the database's write lock, so the writer's transaction for "a" waits for it (busy timeout).
+        using var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dir.File("inbox.db"), Pooling = false }.ToString());
+        other.Open();
+        using (var hold = other.CreateCommand())
+        {
+            hold.CommandText = "BEGIN IMMEDIATE";
+            hold.ExecuteNonQuery();
+        }
+
+        var a = _inbox.AddAsync(Entry("a")).AsTask();
+        await Eventually.TrueAsync(() => _inbox.BatchesTaken == before + 1, "the writer took \"a\" and waits for the lock");
+
+        // Queued behind it: two adds and a completion.
+        var b = _inbox.AddAsync(Entry("b")).AsTask();
+        var done = _inbox.CompleteAsync(claimed.Id, T0).AsTask();
+        var c = _inbox.AddAsync(Entry("c")).AsTask();
+        Assert.False(a.IsCompleted || b.IsCompleted || done.IsCompleted || c.IsCompleted);
+
+        using (var release = other.CreateCommand())
+        {
+            release.CommandText = "ROLLBACK";
+            release.ExecuteNonQuery();
+        }
+
+        Assert.Equal([DingInboxAddResult.Added, DingInboxAddResult.Added, DingInboxAddResult.Added], await Task.WhenAll(a, b, c));
+        await done;
+
+        // One transaction for "a", one for everything queued while it waited: not one per call, and the completion rode with the adds.
+        Assert.Equal(before + 2, _inbox.BatchesTaken);
+        Assert.Equal(DingInboxState.Done, (await _inbox.GetAsync(claimed.Id))!.State);
+        Assert.Equal(["a", "b", "c"], (await _inbox.ListAsync(DingInboxState.Pending, 10)).Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public async Task After_a_restart_the_leases_of_the_dead_process_are_released_and_its_entries_are_due_at_once()
