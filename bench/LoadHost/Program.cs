@@ -50,9 +50,10 @@ if (args is ["drain", var store, var drainCountText, ..])
 var useInbox = args.Contains("--inbox", StringComparer.Ordinal);
 var usePostgresInbox = args.Contains("--inbox-postgres", StringComparer.Ordinal);
 var useDashboard = args.Contains("--dashboard", StringComparer.Ordinal);
+var noWorker = args.Contains("--no-worker", StringComparer.Ordinal);
 var addressFileIndex = Array.IndexOf(args, "--address-file");
 var addressFile = addressFileIndex >= 0 && addressFileIndex + 1 < args.Length ? args[addressFileIndex + 1] : null;
-var hostArgs = args.Where((a, i) => a != "--inbox" && a != "--inbox-postgres" && a != "--dashboard" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
+var hostArgs = args.Where((a, i) => a != "--inbox" && a != "--inbox-postgres" && a != "--dashboard" && a != "--no-worker" && i != addressFileIndex && i != addressFileIndex + 1).ToArray();
 
 var builder = WebApplication.CreateSlimBuilder(hostArgs);
 builder.Logging.ClearProviders();
@@ -84,6 +85,15 @@ if (usePostgresInbox)
         o.ConnectionString = DrainBench.PostgresConnectionString();
         o.Schema = postgresSchema;
     });
+}
+
+if (noWorker && (useInbox || usePostgresInbox))
+{
+    // Intake alone: the worker's view of the store claims nothing (PausableInbox, never resumed).
+    var registered = builder.Services.Last(static d => d.ServiceType == typeof(IDingInbox));
+    builder.Services.Remove(registered);
+    builder.Services.AddSingleton(sp => new PausableInbox((IDingInbox)registered.ImplementationFactory!(sp), int.MaxValue));
+    builder.Services.AddSingleton<IDingInbox>(static sp => sp.GetRequiredService<PausableInbox>());
 }
 
 builder.Services.AddDingEventHandlers();
