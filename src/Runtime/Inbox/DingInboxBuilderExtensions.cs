@@ -41,6 +41,7 @@ public static class DingInboxBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingGenOptions>, DingInboxAppOptionsValidator>());
         services.TryAddSingleton(factory);
         services.TryAddSingleton<DingInboxSignal>();
+        services.TryAddSingleton<DingInboxOpenedMessages>();
         services.TryAddSingleton<DingInboxMetrics>();
         services.TryAddSingleton(static sp => new DingInboxWriter(sp));
         services.TryAddSingleton(static sp => new DingInboxWorker(sp));

@@ -13,6 +13,7 @@ internal sealed class DingInboxWriter
     private readonly IDingInbox _inbox;
     private readonly DingInboxRegistration _registration;
     private readonly DingInboxSignal _signal;
+    private readonly DingInboxOpenedMessages _opened;
     private readonly DingInboxMetrics _metrics;
     private readonly DingCallbackAppCache _apps;
     private readonly TimeProvider _time;
@@ -24,6 +25,7 @@ internal sealed class DingInboxWriter
         _inbox = services.GetRequiredService<IDingInbox>();
         _registration = services.GetRequiredService<DingInboxRegistration>();
         _signal = services.GetRequiredService<DingInboxSignal>();
+        _opened = services.GetRequiredService<DingInboxOpenedMessages>();
         _metrics = services.GetRequiredService<DingInboxMetrics>();
         _apps = services.GetRequiredService<DingCallbackAppCache>();
         _time = services.GetRequiredService<TimeProvider>();
@@ -60,7 +62,7 @@ internal sealed class DingInboxWriter
         try
         {
             // Not the request's abort token: once DingTalk's bytes are here, the write completes (or fails) on its own.
-            return await AddAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            return await AddAsync(entry, plaintext, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -104,12 +106,37 @@ internal sealed class DingInboxWriter
             ReceivedAt = _time.GetUtcNow(),
             Envelope = app.Crypto.Seal(data.Span, _time),
         };
-        return AddAsync(entry, cancellationToken);
+        return AddAsync(entry, data.ToArray(), cancellationToken);
     }
 
-    private async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores <paramref name="entry"/>; its <paramref name="plaintext"/> is handed to this process's worker
+    /// (<see cref="DingInboxOpenedMessages"/>) unless the entry turns out not to be stored.
+    /// </summary>
+    private async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, byte[] plaintext, CancellationToken cancellationToken)
     {
-        var result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        // Before the write: the worker may claim the entry as soon as it is committed, before this call returns.
+        var handedOver = _opened.Put(entry, plaintext);
+        DingInboxAddResult result;
+        try
+        {
+            result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (handedOver)
+            {
+                _opened.Remove(entry);
+            }
+
+            throw;
+        }
+
+        if (handedOver && result != DingInboxAddResult.Added)
+        {
+            _opened.Remove(entry);
+        }
+
         var app = MetricName(entry.AppName);
         if (result == DingInboxAddResult.Added)
         {
