@@ -1,8 +1,8 @@
 namespace DingGen.Inbox.PostgreSql;
 
 /// <summary>
-/// Group commit: concurrent callers' items are written together in one statement (one round trip, one WAL flush) by whichever
-/// caller holds one of the writer slots, and each caller returns only after the statement holding its item committed. Up to
+/// Group commit: concurrent callers' items are written together in one statement (one round trip, one WAL flush) by one of at
+/// most <c>maxWriters</c> writers, and each caller returns only after the statement holding its item committed. Up to
 /// <c>maxWriters</c> batches are in flight at once, each on its own pooled connection: while one waits for its commit the
 /// next one is already sent, so the server's CPU and its WAL flush overlap instead of alternating. Under load the batches grow
 /// instead of the queue.
@@ -17,7 +17,7 @@ internal sealed class GroupCommit<TItem, TResult>
     public const int DefaultMaxWriters = 2;
 
     private readonly Func<TItem[], Task<TResult[]>> _write;
-    private readonly SemaphoreSlim _writers;
+    private readonly int _maxWriters;
     private readonly List<Pending> _pending = [];
     private readonly int _maxBatch;
 
@@ -30,70 +30,63 @@ internal sealed class GroupCommit<TItem, TResult>
         ArgumentOutOfRangeException.ThrowIfLessThan(maxWriters, 1);
         _write = write;
         _maxBatch = maxBatch;
-        _writers = new SemaphoreSlim(maxWriters, maxWriters);
+        _maxWriters = maxWriters;
     }
 
     /// <summary>The number of statements written so far (tests read it to see items grouped).</summary>
     internal int BatchesWritten => Volatile.Read(ref _batchesWritten);
 
     private int _batchesWritten;
+    private int _activeWriters;
 
-    public async ValueTask<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="item"/> and returns its result once the statement holding it committed. The caller never waits for a
+    /// writer slot: when fewer than <c>maxWriters</c> writers run, it starts one, and each writer keeps taking whatever queued
+    /// while its last statement ran until nothing is left. So a committed statement wakes exactly its own callers. Cancelling stops
+    /// the wait, not the write: an item already queued may still be written.
+    /// </summary>
+    public ValueTask<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(item);
         lock (_pending)
         {
             _pending.Add(pending);
+            if (_activeWriters < _maxWriters)
+            {
+                _activeWriters++;
+                _ = Task.Run(WriteLoopAsync);
+            }
         }
 
-        while (!IsTaken(pending))
+        return new ValueTask<TResult>(cancellationToken.CanBeCanceled ? pending.Result.Task.WaitAsync(cancellationToken) : pending.Result.Task);
+    }
+
+    /// <summary>A writer: writes batches of the queued items until the queue is empty, then ends. Never throws.</summary>
+    private async Task WriteLoopAsync()
+    {
+        while (true)
         {
-            await _writers.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            Pending[] batch;
+            lock (_pending)
             {
-                // Another writer may have taken this item into its batch while this caller waited for a slot.
-                if (!IsTaken(pending))
+                if (_pending.Count == 0)
                 {
-                    await WriteBatchAsync().ConfigureAwait(false);
+                    _activeWriters--;
+                    return;
                 }
-            }
-            finally
-            {
-                _writers.Release();
-            }
-        }
 
-        // Taken into a batch (this caller's or another's): wait for that statement, not for a slot.
-        return await pending.Result.Task.ConfigureAwait(false);
-    }
+                var count = Math.Min(_pending.Count, _maxBatch);
+                batch = [.. _pending.GetRange(0, count)];
+                _pending.RemoveRange(0, count);
+            }
 
-    private bool IsTaken(Pending pending)
-    {
-        lock (_pending)
-        {
-            return pending.Taken;
+            await WriteBatchAsync(batch).ConfigureAwait(false);
         }
     }
 
-    private async Task WriteBatchAsync()
+    private async Task WriteBatchAsync(Pending[] batch)
     {
-        Pending[] batch;
-        lock (_pending)
-        {
-            var count = Math.Min(_pending.Count, _maxBatch);
-            batch = [.. _pending.GetRange(0, count)];
-            _pending.RemoveRange(0, count);
-            foreach (var pending in batch)
-            {
-                pending.Taken = true;
-            }
-        }
-
-        if (batch.Length == 0)
-        {
-            return;
-        }
-
         Interlocked.Increment(ref _batchesWritten);
         try
         {
@@ -122,9 +115,6 @@ internal sealed class GroupCommit<TItem, TResult>
     private sealed class Pending(TItem item)
     {
         public TItem Item { get; } = item;
-
-        /// <summary>Set (under the list's lock) when a writer took the item into its batch.</summary>
-        public bool Taken { get; set; }
 
         public TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
