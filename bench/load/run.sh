@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Load test of the DingTalk callback endpoint against a bare POST endpoint in the same host process, on loopback.
 #
-#   bash bench/load/run.sh [--inbox] [--inbox-postgres] [--drain] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool N]
+#   bash bench/load/run.sh [--inbox] [--inbox-postgres] [--no-worker] [--drain] [--dashboard] [--no-aot] [--no-jit] [--no-build] [--duration 10s] [--connections 64] [--threads 2] [--pool N]
 #
 # Builds bench/LoadHost (JIT) and publishes it with NativeAOT, writes a pool of distinct pre-encrypted callbacks, and for
 # each runtime starts the host on 127.0.0.1 (ephemeral port), warms both endpoints up, then runs wrk against /bare and
 # /dingtalk/callback (same connections, duration, script and bodies). Prints one table row per endpoint and the
 # throughput ratio callback/bare. --inbox adds a run of each runtime with the durable SQLite inbox on
 # (UseSqliteInbox, database in a fresh temp folder); --inbox-postgres one with the PostgreSQL inbox (UsePostgreSqlInbox, a fresh
-# schema; DINGGEN_POSTGRES, or a throwaway cluster started through scripts/postgres.sh when it is unset). --drain measures the
+# schema; DINGGEN_POSTGRES, or a throwaway cluster started through scripts/postgres.sh when it is unset). --no-worker runs the inbox
+# variants with the inbox worker idle (it claims nothing), which measures the intake alone. --drain measures the
 # inbox worker's drain rate instead of wrk runs: LoadHost drain stores 20,000 entries with the worker paused, resumes it and times it
 # until all are completed (each store in --inbox/--inbox-postgres, default MaxConcurrency and 16). --dashboard adds a run of each runtime with the operations dashboard's
 # delivery observer registered (AddDingDashboard + MapDingDashboard), to compare with the plain run. Installs wrk from Debian's packages when it is missing.
@@ -23,6 +24,7 @@ pool=""
 inbox=0
 inbox_pg=0
 drain=0
+no_worker=0
 dashboard=0
 jit=1
 aot=1
@@ -32,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --inbox) inbox=1 ;;
     --inbox-postgres) inbox_pg=1 ;;
     --drain) drain=1 ;;
+    --no-worker) no_worker=1 ;;
     --dashboard) dashboard=1 ;;
     --no-aot) aot=0 ;;
     --no-jit) jit=0 ;;
@@ -113,6 +116,7 @@ start_host() { # runtime, inbox flag
   [[ "$2" == "inbox" ]] && args+=(--inbox)
   [[ "$2" == "inbox-postgres" ]] && args+=(--inbox-postgres)
   [[ "$2" == "dashboard" ]] && args+=(--dashboard)
+  [[ "$2" == inbox* && $no_worker -eq 1 ]] && args+=(--no-worker)
   if [[ "$1" == "aot" ]]; then
     "$aot_dir/LoadHost" "${args[@]}" &
   else
@@ -167,6 +171,7 @@ for runtime in "${runtimes[@]}"; do
     ratio="$(awk -v c="$(field rps "$callback")" -v b="$(field rps "$bare")" 'BEGIN { printf "%.2f", c / b }')"
     label=$([[ $variant == inbox ]] && echo "on (SQLite)" || echo off)
     [[ $variant == inbox-postgres ]] && label="on (PostgreSQL)"
+    [[ $variant == inbox* && $no_worker -eq 1 ]] && label="$label, worker idle"
     [[ $variant == dashboard ]] && label="off, dashboard"
     printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
     printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"
