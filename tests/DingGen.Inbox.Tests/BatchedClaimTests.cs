@@ -235,11 +235,11 @@ public sealed class BatchedClaimTests : IDisposable
         }
     }
     /// <summary>The SQLite inbox, with its batch completion held at a gate the test opens; records each batch it was given.</summary>
-    private sealed class HeldCompletionInbox(Sqlite.SqliteDingInbox inner) : IDingInbox, IDingInboxBatchCompletion
+    private sealed class HeldCompletionInbox(Sqlite.SqliteDingInbox inner) : DelegatingInbox(inner), IDingInboxBatchCompletion
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Sqlite.SqliteDingInbox Inner => inner;
+        public new Sqlite.SqliteDingInbox Inner => (Sqlite.SqliteDingInbox)base.Inner;
 
         public ConcurrentQueue<long[]> Batches { get; } = new();
 
@@ -249,23 +249,11 @@ public sealed class BatchedClaimTests : IDisposable
         {
             await _gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             Batches.Enqueue([.. ids]);
-            await inner.CompleteAsync(ids, now, cancellationToken);
+            await Inner.CompleteAsync(ids, now, cancellationToken);
         }
 
-        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
-
-        public ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-            inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
-
-        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        public override ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("the worker completes through IDingInboxBatchCompletion when the store has it");
-
-        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
-
-        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
-
-        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default) => inner.GetStatsAsync(cancellationToken);
     }
 
     private Task<CallbackHost> StartHeldAsync(HeldCompletionInbox inbox, TestDispatcher dispatcher, params (string Key, string Value)[] settings) =>
@@ -383,31 +371,19 @@ public sealed class BatchedClaimTests : IDisposable
     }
 
     /// <summary>The SQLite inbox, counting the worker's reads of the gauge counts (<see cref="IDingInbox.GetStatsAsync"/>).</summary>
-    private sealed class CountingStatsInbox(Sqlite.SqliteDingInbox inner) : IDingInbox
+    private sealed class CountingStatsInbox(Sqlite.SqliteDingInbox inner) : DelegatingInbox(inner)
     {
         private int _statsReads;
 
-        public Sqlite.SqliteDingInbox Inner => inner;
+        public new Sqlite.SqliteDingInbox Inner => (Sqlite.SqliteDingInbox)base.Inner;
 
         public int StatsReads => Volatile.Read(ref _statsReads);
 
-        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
+        public override ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _statsReads);
-            return inner.GetStatsAsync(cancellationToken);
+            return base.GetStatsAsync(cancellationToken);
         }
-
-        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
-
-        public ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-            inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
-
-        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.CompleteAsync(id, now, cancellationToken);
-
-        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
-
-        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
     }
 
     [Fact(Timeout = 60_000)]

@@ -90,12 +90,12 @@ public sealed class OpenedMessagesTests : IDisposable
     }
 
     /// <summary>The SQLite inbox, but every claimed record's ciphertext is unreadable: only a worker that does not open it can deliver.</summary>
-    private sealed class UnreadableClaimsInbox(Sqlite.SqliteDingInbox inner) : IDingInbox
+    private sealed class UnreadableClaimsInbox(Sqlite.SqliteDingInbox inner) : DelegatingInbox(inner)
     {
-        public Sqlite.SqliteDingInbox Inner => inner;
+        public new Sqlite.SqliteDingInbox Inner => (Sqlite.SqliteDingInbox)base.Inner;
 
-        public async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-            [.. (await inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken)).Select(static r => new DingInboxRecord
+        public override async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
+            [.. (await base.ClaimAsync(maxCount, now, leaseDuration, cancellationToken)).Select(static r => new DingInboxRecord
             {
                 Id = r.Id,
                 State = r.State,
@@ -114,17 +114,6 @@ public sealed class OpenedMessagesTests : IDisposable
                     Envelope = r.Entry.Envelope with { Encrypt = "AAAA" + r.Entry.Envelope.Encrypt[4..] },
                 },
             })];
-
-        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
-
-        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.CompleteAsync(id, now, cancellationToken);
-
-        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
-
-        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
-
-        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default) => inner.GetStatsAsync(cancellationToken);
     }
 
     [Fact(Timeout = 60_000)]

@@ -2,6 +2,7 @@ using System.Text;
 using DingGen.Inbox.Sqlite;
 using DingGen.Stream.Tests.Infrastructure;
 using DingGen.Testing;
+using DingGen.Tests.Shared;
 
 namespace DingGen.Stream.Tests;
 
@@ -97,21 +98,9 @@ public sealed class StreamInboxTests : IDisposable
     }
 
     /// <summary>An inbox whose disk is gone: every write fails, everything else works.</summary>
-    private sealed class RefusingInbox(IDingInbox inner) : IDingInbox
+    private sealed class RefusingInbox(IDingInbox inner) : DelegatingInbox(inner)
     {
-        public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) =>
+        public override ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default) =>
             ValueTask.FromException<DingInboxAddResult>(new IOException("disk I/O error"));
-
-        public ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default) =>
-            inner.ClaimAsync(maxCount, now, leaseDuration, cancellationToken);
-
-        public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.CompleteAsync(id, now, cancellationToken);
-
-        public ValueTask FailAsync(long id, string errorSummary, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.FailAsync(id, errorSummary, nextAttemptAt, now, cancellationToken);
-
-        public ValueTask<int> PurgeDoneAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) => inner.PurgeDoneAsync(completedBefore, cancellationToken);
-
-        public ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default) => inner.GetStatsAsync(cancellationToken);
     }
 }
