@@ -257,15 +257,7 @@ public sealed class BatchedClaimTests : IDisposable
     }
 
     private Task<CallbackHost> StartHeldAsync(HeldCompletionInbox inbox, TestDispatcher dispatcher, params (string Key, string Value)[] settings) =>
-        CallbackHost.StartAsync(
-            InboxHost.Settings(inbox.Inner.Path, settings),
-            dispatcher,
-            configureServices: builder =>
-            {
-                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => inbox);
-                builder.Services.AddSingleton<TimeProvider>(_time);
-            },
-            addDefaultApp: false);
+        InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time, settings);
 
     [Fact(Timeout = 60_000)]
     public async Task A_finished_entry_frees_its_slot_before_its_completion_is_written_and_waiting_completions_are_written_together()
@@ -394,15 +386,7 @@ public sealed class BatchedClaimTests : IDisposable
         var dispatcher = TestDispatcher.Default();
         using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
         var inbox = new CountingStatsInbox(sqlite);
-        await using var host = await CallbackHost.StartAsync(
-            InboxHost.Settings(inbox.Inner.Path, []),
-            dispatcher,
-            configureServices: builder =>
-            {
-                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => inbox);
-                builder.Services.AddSingleton<TimeProvider>(_time);
-            },
-            addDefaultApp: false);
+        await using var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
 
         for (var i = 0; i < 10; i++)
         {

@@ -122,15 +122,7 @@ public sealed class OpenedMessagesTests : IDisposable
         var dispatcher = TestDispatcher.Default();
         using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
         var inbox = new UnreadableClaimsInbox(sqlite);
-        await using var host = await CallbackHost.StartAsync(
-            InboxHost.Settings(inbox.Inner.Path),
-            dispatcher,
-            configureServices: builder =>
-            {
-                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => inbox);
-                builder.Services.AddSingleton<TimeProvider>(_time);
-            },
-            addDefaultApp: false);
+        await using var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
 
         // Received by this host: delivered from the hand-over, although the claimed copy's ciphertext no longer decrypts.
         Assert.True((await host.Simulator(time: _time).PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org", "received"))).IsSuccessReply);

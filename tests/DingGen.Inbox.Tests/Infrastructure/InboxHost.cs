@@ -42,6 +42,23 @@ public static class InboxHost
             },
             addDefaultApp: false);
 
+    /// <summary>A callback host whose inbox is <paramref name="store"/> (a test's wrapper around a SQLite inbox at <paramref name="databasePath"/>).</summary>
+    public static Task<CallbackHost> StartWithStoreAsync(
+        IDingInbox store,
+        string databasePath,
+        TestDispatcher dispatcher,
+        FakeTimeProvider time,
+        params (string Key, string Value)[] inbox) =>
+        CallbackHost.StartAsync(
+            Settings(databasePath, inbox),
+            dispatcher,
+            configureServices: builder =>
+            {
+                builder.Services.AddDingGen(builder.Configuration.GetSection("DingGen")).UseInbox(_ => store);
+                builder.Services.AddSingleton<TimeProvider>(time);
+            },
+            addDefaultApp: false);
+
     public static IDingInboxAdmin Admin(this CallbackHost host) => host.Services.GetRequiredService<IDingInboxAdmin>();
 
     public static async Task<IReadOnlyList<DingInboxRecord>> AllAsync(this CallbackHost host) => await host.Admin().ListAsync(null, 10_000);
