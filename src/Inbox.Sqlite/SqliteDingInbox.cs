@@ -79,7 +79,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             StartWriterLocked();
         }
 
-        return new ValueTask<DingInboxAddResult>(cancellationToken.CanBeCanceled ? pending.Result.Task.WaitAsync(cancellationToken) : pending.Result.Task);
+        return new ValueTask<DingInboxAddResult>(pending.Result.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>The number of batches the writer has taken so far, each written in one transaction (tests read it).</summary>
@@ -105,10 +105,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     }
 
     /// <summary>
-    /// The writer: while adds or completions are queued, takes all of them and writes them in one transaction, holding the writer
-    /// connection (<see cref="_lock"/>) only for the write. Callers never wait for the connection themselves, so a finished batch
-    /// wakes exactly its own callers, and whatever queued meanwhile becomes the next batch at once. Never throws: a failed write
-    /// fails the callers of its batch.
+    /// The writer: while adds or completions are queued, takes all of them and writes them in one transaction on the writer
+    /// connection (<see cref="RunAsync"/>, held only for the write). Callers never wait for the connection themselves, so a finished
+    /// batch wakes exactly its own callers, and whatever queued meanwhile becomes the next batch at once. Never throws: every caller
+    /// of a batch gets its result once the transaction committed, or the exception (nothing of the batch is stored: an add's caller
+    /// answers non-success; a completed entry's lease expires and it runs again, at-least-once).
     /// </summary>
     private async Task WriteQueuedAsync()
     {
@@ -131,75 +132,51 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 _batchesTaken++;
             }
 
-            await _lock.WaitAsync().ConfigureAwait(false);
             try
             {
-                WriteBatch(adds, completes);
+                var results = await RunAsync(connection => WriteBatch(connection, adds, completes), CancellationToken.None).ConfigureAwait(false);
+                for (var i = 0; i < adds.Length; i++)
+                {
+                    adds[i].Result.TrySetResult(results[i]);
+                }
+
+                foreach (var pending in completes)
+                {
+                    pending.Result.TrySetResult();
+                }
             }
-            finally
+            catch (Exception ex)
             {
-                _lock.Release();
+                foreach (var pending in adds)
+                {
+                    pending.Result.TrySetException(ex);
+                }
+
+                foreach (var pending in completes)
+                {
+                    pending.Result.TrySetException(ex);
+                }
             }
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="adds"/> and <paramref name="completes"/> in one transaction; called under <see cref="_lock"/>. Completes
-    /// each caller's task: all with their results once committed, or all with the exception (nothing of the batch is stored).
-    /// </summary>
-    private void WriteBatch(PendingAdd[] adds, PendingComplete[] completes)
+    /// <summary>Writes <paramref name="adds"/> and <paramref name="completes"/> in one transaction; returns each add's result.</summary>
+    private static DingInboxAddResult[] WriteBatch(SqliteConnection connection, PendingAdd[] adds, PendingComplete[] completes)
     {
-        try
+        var results = new DingInboxAddResult[adds.Length];
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (adds.Length > 0)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ??= Open();
-            var results = new DingInboxAddResult[adds.Length];
-            using (var transaction = connection.BeginTransaction(deferred: false))
-            {
-                if (adds.Length > 0)
-                {
-                    InsertAdds(connection, transaction, adds, results);
-                }
-
-                if (completes.Length > 0)
-                {
-                    UpdateCompletions(connection, transaction, completes);
-                }
-
-                transaction.Commit();
-            }
-
-            for (var i = 0; i < adds.Length; i++)
-            {
-                adds[i].Result.TrySetResult(results[i]);
-            }
-
-            foreach (var pending in completes)
-            {
-                pending.Result.TrySetResult();
-            }
+            InsertAdds(connection, transaction, adds, results);
         }
-        catch (Exception ex)
+
+        if (completes.Length > 0)
         {
-            if (ex is SqliteException)
-            {
-                // A broken connection (e.g. the file was replaced) is reopened on the next operation.
-                _connection?.Dispose();
-                _connection = null;
-            }
-
-            // Nothing of the batch is stored (the transaction rolled back): every add's caller sees the failure and answers
-            // non-success; every completed entry's lease expires and it runs again (at-least-once).
-            foreach (var pending in adds)
-            {
-                pending.Result.TrySetException(ex);
-            }
-
-            foreach (var pending in completes)
-            {
-                pending.Result.TrySetException(ex);
-            }
+            UpdateCompletions(connection, transaction, completes);
         }
+
+        transaction.Commit();
+        return results;
     }
 
     private static void InsertAdds(SqliteConnection connection, SqliteTransaction transaction, PendingAdd[] batch, DingInboxAddResult[] results)
@@ -250,8 +227,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         foreach (var pending in batch)
         {
             now.Value = pending.NowMs;
-            id.Value = pending.Id;
-            command.ExecuteNonQuery();
+            foreach (var entryId in pending.Ids)
+            {
+                id.Value = entryId;
+                command.ExecuteNonQuery();
+            }
         }
     }
 
@@ -286,18 +266,8 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     /// Group commit, as for <see cref="AddAsync"/>: the completion is written by the writer, in the same transaction as every add and
     /// completion queued with it; the call returns once that transaction committed.
     /// </remarks>
-    public async ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingComplete(id, now.ToUnixTimeMilliseconds());
-        lock (_queueGate)
-        {
-            _pendingCompletes.Add(pending);
-            StartWriterLocked();
-        }
-
-        await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask CompleteAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        CompleteAsync([id], now, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -313,24 +283,14 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var pending = new PendingComplete[ids.Count];
-        for (var i = 0; i < pending.Length; i++)
-        {
-            pending[i] = new PendingComplete(ids[i], nowMs);
-        }
-
-        // Queued together, so the writer takes all of them into one transaction.
+        var pending = new PendingComplete([.. ids], now.ToUnixTimeMilliseconds());
         lock (_queueGate)
         {
-            _pendingCompletes.AddRange(pending);
+            _pendingCompletes.Add(pending);
             StartWriterLocked();
         }
 
-        foreach (var item in pending)
-        {
-            await item.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -721,10 +681,10 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
-    /// <summary>A completion waiting for the transaction that writes it.</summary>
-    private sealed class PendingComplete(long id, long nowMs)
+    /// <summary>Completions (one call's entries) waiting for the transaction that writes them.</summary>
+    private sealed class PendingComplete(long[] ids, long nowMs)
     {
-        public long Id { get; } = id;
+        public long[] Ids { get; } = ids;
 
         public long NowMs { get; } = nowMs;
 
