@@ -59,7 +59,7 @@ internal sealed class GroupCommit<TItem, TResult>
             }
         }
 
-        return new ValueTask<TResult>(cancellationToken.CanBeCanceled ? pending.Result.Task.WaitAsync(cancellationToken) : pending.Result.Task);
+        return new ValueTask<TResult>(pending.Result.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>A writer: writes batches of the queued items until the queue is empty, then ends. Never throws.</summary>

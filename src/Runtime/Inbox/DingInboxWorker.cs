@@ -62,7 +62,7 @@ internal sealed class DingInboxWorker : BackgroundService
         _maxUncommitted = Math.Max(_options.ClaimBatchSize, 2 * _options.MaxConcurrency);
     }
 
-    /// <summary>While the worker claims full batches, how often it refreshes the inbox counts of the gauges.</summary>
+    /// <summary>The most often the worker reads the inbox counts of the gauges (they scan the table).</summary>
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Returns a number in [0, 1) for the jitter; replaceable in tests.</summary>

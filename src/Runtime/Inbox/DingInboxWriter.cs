@@ -117,24 +117,18 @@ internal sealed class DingInboxWriter
     {
         // Before the write: the worker may claim the entry as soon as it is committed, before this call returns.
         var handedOver = _opened.Put(entry, plaintext);
-        DingInboxAddResult result;
+        var result = DingInboxAddResult.Duplicate;
         try
         {
             result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        finally
         {
-            if (handedOver)
+            // Not stored (a duplicate, or the write failed): no worker will claim it from this write.
+            if (handedOver && result != DingInboxAddResult.Added)
             {
                 _opened.Remove(entry);
             }
-
-            throw;
-        }
-
-        if (handedOver && result != DingInboxAddResult.Added)
-        {
-            _opened.Remove(entry);
         }
 
         var app = MetricName(entry.AppName);
