@@ -49,10 +49,7 @@ public static class DrainBench
         }
 
         // The worker's view of the store: claims nothing until resumed, counts completions.
-        var registered = builder.Services.Last(static d => d.ServiceType == typeof(IDingInbox));
-        builder.Services.Remove(registered);
-        builder.Services.AddSingleton(sp => new PausableInbox((IDingInbox)registered.ImplementationFactory!(sp), count));
-        builder.Services.AddSingleton<IDingInbox>(static sp => sp.GetRequiredService<PausableInbox>());
+        PausableInbox.WrapRegisteredInbox(builder.Services, count);
         builder.Services.AddDingEventHandlers();
 
         using var host = builder.Build();
@@ -143,6 +140,15 @@ public static class DrainBench
 /// <summary>The store as the worker sees it in the drain bench: claims nothing until <see cref="Resume"/>; times the drain.</summary>
 public sealed class PausableInbox(IDingInbox inner, int expected) : IDingInbox, IDingInboxBatchCompletion
 {
+    /// <summary>Replaces the registered <see cref="IDingInbox"/> with a paused one around it (also registered as <see cref="PausableInbox"/>).</summary>
+    public static void WrapRegisteredInbox(IServiceCollection services, int expected)
+    {
+        var registered = services.Last(static d => d.ServiceType == typeof(IDingInbox));
+        services.Remove(registered);
+        services.AddSingleton(sp => new PausableInbox((IDingInbox)registered.ImplementationFactory!(sp), expected));
+        services.AddSingleton<IDingInbox>(static sp => sp.GetRequiredService<PausableInbox>());
+    }
+
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _drain = new();
     private volatile bool _paused = true;

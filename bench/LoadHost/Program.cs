@@ -90,10 +90,7 @@ if (usePostgresInbox)
 if (noWorker && (useInbox || usePostgresInbox))
 {
     // Intake alone: the worker's view of the store claims nothing (PausableInbox, never resumed).
-    var registered = builder.Services.Last(static d => d.ServiceType == typeof(IDingInbox));
-    builder.Services.Remove(registered);
-    builder.Services.AddSingleton(sp => new PausableInbox((IDingInbox)registered.ImplementationFactory!(sp), int.MaxValue));
-    builder.Services.AddSingleton<IDingInbox>(static sp => sp.GetRequiredService<PausableInbox>());
+    PausableInbox.WrapRegisteredInbox(builder.Services, int.MaxValue);
 }
 
 builder.Services.AddDingEventHandlers();
