@@ -78,6 +78,9 @@ public static class DrainBench
             var handled = LoadHandlers.Handled;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"DRAIN store={store} count={count} concurrency={concurrency ?? "default"} add_per_s={count / fill.Elapsed.TotalSeconds:F0} drain_per_s={count / drain.TotalSeconds:F0} drain_s={drain.TotalSeconds:F2} claims={inbox.Claims} claim_s={inbox.ClaimTime.TotalSeconds:F2} completion_writes={inbox.CompletionWrites} completion_s={inbox.CompletionTime.TotalSeconds:F2} cpu_us_per_entry={cpu.TotalMicroseconds / count:F0} handled={handled}"));
+
+            // Then the retention purge of the entries just completed, while callbacks keep arriving: how long an add waits at most.
+            Console.WriteLine(await PurgeAsync(store, inbox, DateTimeOffset.UtcNow.AddMilliseconds(1), Entries(PurgeProbes, token, aesKey, appKey, "probe-")));
             return handled == count ? 0 : 1;
         }
         finally
@@ -110,14 +113,46 @@ public static class DrainBench
         await command.ExecuteNonQueryAsync();
     }
 
-    private static DingInboxEntry[] Entries(int count, string token, string aesKey, string appKey)
+    /// <summary>The most adds the purge measurement makes while the purge runs (one at a time, as a trickle of callbacks).</summary>
+    private const int PurgeProbes = 20_000;
+
+    /// <summary>
+    /// Purges the done entries completed before <paramref name="cutoff"/> while one caller adds <paramref name="probes"/> one after
+    /// another; prints one "PURGE …" line: the purge's duration and the longest any add waited meanwhile.
+    /// </summary>
+    private static async Task<string> PurgeAsync(string store, IDingInbox inbox, DateTimeOffset cutoff, DingInboxEntry[] probes)
+    {
+        var stop = 0;
+        var added = 0;
+        var longest = TimeSpan.Zero;
+        var adder = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref stop) == 0 && added < probes.Length)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await inbox.AddAsync(probes[added]);
+                var waited = Stopwatch.GetElapsedTime(started);
+                longest = waited > longest ? waited : longest;
+                added++;
+            }
+        });
+        var purge = Stopwatch.StartNew();
+        var purged = await inbox.PurgeDoneAsync(cutoff);
+        purge.Stop();
+        Volatile.Write(ref stop, 1);
+        await adder;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"PURGE store={store} purged={purged} purge_ms={purge.Elapsed.TotalMilliseconds:F0} adds_meanwhile={added} longest_add_wait_ms={longest.TotalMilliseconds:F1}");
+    }
+
+    private static DingInboxEntry[] Entries(int count, string token, string aesKey, string appKey, string prefix = "drain-")
     {
         var crypto = new DingCallbackCrypto(token, aesKey, appKey);
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var entries = new DingInboxEntry[count];
         for (var i = 0; i < count; i++)
         {
-            var eventId = "drain-" + i.ToString("D8", CultureInfo.InvariantCulture);
+            var eventId = prefix + i.ToString("D8", CultureInfo.InvariantCulture);
             var payload = $$"""{"EventType":"bpms_instance_change","eventId":"{{eventId}}","CorpId":"dingloadcorp","processInstanceId":"pi-{{i}}","type":"finish","result":"agree","title":"Drain {{i}}"}""";
             var nonce = DingCallbackCrypto.CreateNonce(8);
             var encrypt = crypto.Encrypt(Encoding.UTF8.GetBytes(payload));

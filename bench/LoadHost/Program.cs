@@ -12,7 +12,8 @@ using LoadHost;
 //       operations dashboard is added (its delivery observer sees every delivery) at /dingtalk/dashboard.
 //   LoadHost drain <sqlite|postgres> <count> [--concurrency N]
 //       the worker's drain rate: stores <count> sealed entries through IDingInbox.AddAsync while the worker is paused, then
-//       resumes it and times it from its first claim until every entry is completed; prints one "DRAIN …" line.
+//       resumes it and times it from its first claim until every entry is completed; prints one "DRAIN …" line. Then purges
+//       those done entries while one caller keeps adding new ones and prints one "PURGE …" line (the purge's time, the longest add wait).
 // The keys below are load-test keys, not secrets of any real app.
 const string Token = "LoadTk9x2Q";
 const string AesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";

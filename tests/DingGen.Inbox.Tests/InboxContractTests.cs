@@ -432,6 +432,28 @@ public abstract class InboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Purge_done_deletes_every_expired_entry_and_nothing_else_also_when_a_store_deletes_in_chunks()
+    {
+        // Eight done before the cutoff (more than two chunks of the SQLite subclass's store), two done after it, one pending and one dead.
+        for (var i = 0; i < 12; i++)
+        {
+            await Inbox.AddAsync(Entry("e" + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var claimed = (await Inbox.ClaimAsync(11, T0, Lease)).OrderBy(static r => r.Entry.EventId, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < 10; i++)
+        {
+            await Inbox.CompleteAsync(claimed[i].Id, i < 8 ? T0.AddMinutes(i) : T0.AddDays(7));
+        }
+
+        await Inbox.FailAsync(claimed[10].Id, "e", null, T0);
+
+        Assert.Equal(8, await Inbox.PurgeDoneAsync(T0.AddDays(1)));
+        Assert.Equal(["e08", "e09", "e10", "e11"], (await Admin.ListAsync(null, 20)).Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal(0, await Inbox.PurgeDoneAsync(T0.AddDays(1)));
+    }
+
+    [Fact]
     public async Task Stats_count_pending_dead_and_done_and_name_the_oldest_pending_entry()
     {
         Assert.Equal(new DingInboxStats(0, 0, null) { Done = 0 }, await Inbox.GetStatsAsync());

@@ -13,7 +13,8 @@ public sealed class SqliteInboxContractTests : InboxContractTests, IDisposable
 
     protected override ValueTask<Store> OpenAsync()
     {
-        var inbox = new SqliteDingInbox(_dir.File("inbox.db"));
+        // A small purge chunk, so the contract's purges span several chunks.
+        var inbox = new SqliteDingInbox(_dir.File("inbox.db")) { PurgeChunkSize = 3 };
         return ValueTask.FromResult(new Store(inbox, inbox, inbox));
     }
 
@@ -80,6 +81,32 @@ public sealed class SqliteInboxStoreTests : IDisposable
         Assert.Equal(before + 2, _inbox.BatchesTaken);
         Assert.Equal(DingInboxState.Done, (await _inbox.GetAsync(claimed.Id))!.State);
         Assert.Equal(["a", "b", "c"], (await _inbox.ListAsync(DingInboxState.Pending, 10)).Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_purge_lets_a_callback_be_stored_between_two_of_its_chunks()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(n => _inbox.AddAsync(Entry("old-" + n)).AsTask()));
+        var claimed = await _inbox.ClaimAsync(10, T0, Lease);
+        await _inbox.CompleteAsync(claimed.Select(static r => r.Id).ToList(), T0);
+
+        // After the first of ten one-entry chunks a callback arrives. It is stored at once: the purge does not hold the writer
+        // connection between chunks (one DELETE for everything held it for 1.6 s per 300,000 entries, and every callback waited).
+        _inbox.PurgeChunkSize = 1;
+        var chunksBefore = new List<int>();
+        _inbox.BetweenPurgeChunks = async () =>
+        {
+            chunksBefore.Add((await _inbox.ListAsync(DingInboxState.Done, 20)).Count);
+            if (chunksBefore.Count == 1)
+            {
+                var stored = await _inbox.AddAsync(Entry("during-the-purge")).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(DingInboxAddResult.Added, stored);
+            }
+        };
+
+        Assert.Equal(10, await _inbox.PurgeDoneAsync(T0.AddDays(1)));
+        Assert.Equal([9, 8, 7, 6, 5, 4, 3, 2, 1, 0], chunksBefore);
+        Assert.Equal(["during-the-purge"], (await _inbox.ListAsync(null, 20)).Select(static r => r.Entry.EventId));
     }
 
     [Fact]
