@@ -363,7 +363,7 @@ public sealed class BatchedClaimTests : IDisposable
     }
 
     /// <summary>The SQLite inbox, counting the worker's reads of the gauge counts (<see cref="IDingInbox.GetStatsAsync"/>).</summary>
-    private sealed class CountingStatsInbox(Sqlite.SqliteDingInbox inner) : DelegatingInbox(inner)
+    private sealed class CountingStatsInbox(Sqlite.SqliteDingInbox inner, FakeTimeProvider? time = null, TimeSpan readTakes = default) : DelegatingInbox(inner)
     {
         private int _statsReads;
 
@@ -374,6 +374,9 @@ public sealed class BatchedClaimTests : IDisposable
         public override ValueTask<DingInboxStats> GetStatsAsync(CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _statsReads);
+
+            // A read of the counts that takes readTakes of the test's clock (a scan of a large backlog).
+            time?.Advance(readTakes);
             return base.GetStatsAsync(cancellationToken);
         }
     }
@@ -403,5 +406,43 @@ public sealed class BatchedClaimTests : IDisposable
         await PostAsync(host, "evt-10");
         await Eventually.TrueAsync(() => inbox.StatsReads == 2, "the counts read again after a second");
         await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 11, "evt-10 handled");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task When_reading_the_gauge_counts_is_slow_the_worker_reads_them_less_often()
+    {
+        // A read that takes 100 ms (a large backlog's scan) is followed by the next one no sooner than 50 times that: 5 s, not 1 s.
+        var dispatcher = TestDispatcher.Default();
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        var inbox = new CountingStatsInbox(sqlite, _time, TimeSpan.FromMilliseconds(100));
+        await using var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
+
+        await PostAsync(host, "evt-0");
+        await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 1, "evt-0 handled");
+        Assert.Equal(1, inbox.StatsReads);
+
+        // 1.1 s after the read began: a fast read would be due again, this one is not.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await PostAsync(host, "evt-1");
+        await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 2, "evt-1 handled");
+        Assert.Equal(1, inbox.StatsReads);
+
+        // 5.1 s after it: read again.
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await PostAsync(host, "evt-2");
+        await Eventually.TrueAsync(() => inbox.StatsReads == 2, "the counts read again after 5 s");
+        await Eventually.TrueAsync(() => dispatcher.HandlerRuns.Count == 3, "evt-2 handled");
+    }
+
+    [Theory]
+    [InlineData(0, 1_000)]
+    [InlineData(10, 1_000)]
+    [InlineData(20, 1_000)]
+    [InlineData(100, 5_000)]
+    [InlineData(2_000, 100_000)]
+    public void The_next_read_of_the_counts_waits_a_second_or_fifty_times_the_last_read(int tookMs, int waitMs)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1717034400000);
+        Assert.Equal(now.AddMilliseconds(waitMs), DingInboxWorker.NextStatsRead(now, TimeSpan.FromMilliseconds(tookMs)));
     }
 }
