@@ -144,6 +144,24 @@ run_wrk() { # path, duration, pool offset -> RESULT line
 
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
+# CPU time (clock ticks) of the host process, of the local PostgreSQL server's processes, and of the whole machine (busy, idle),
+# read before and after a measured run: what one request cost the machine, which the ratio alone does not show.
+clk_tck="$(getconf CLK_TCK)"
+cpu_sample() {
+  local host pg=0 pid
+  host="$(awk '{print $14 + $15}' "/proc/$host_pid/stat")"
+  for pid in $(pgrep -x postgres || true); do
+    pg=$((pg + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$host $pg $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat)"
+}
+cpu_per_request() { # before, after, requests -> "host X µs, postgres Y µs, machine Z µs (N % busy)"
+  read -r h0 p0 b0 i0 <<<"$1"
+  read -r h1 p1 b1 i1 <<<"$2"
+  awk -v h=$((h1 - h0)) -v p=$((p1 - p0)) -v b=$((b1 - b0)) -v i=$((i1 - i0)) -v n="$3" -v t="$clk_tck" \
+    'BEGIN { f = 1e6 / t / n; printf "host %.0f µs, postgres %.0f µs, machine %.0f µs (%.0f %% busy)", h * f, p * f, b * f, 100 * b / (b + i) }'
+}
+
 echo
 echo "wrk -t $threads -c $connections -d $duration, pool of $pool distinct callbacks, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '| runtime | inbox | endpoint | requests/s | p50 ms | p99 ms | non-200 | callback/bare |\n'
@@ -163,8 +181,11 @@ for runtime in "${runtimes[@]}"; do
     # unless the pool wraps (reported below), which matters with the inbox (it de-duplicates events).
     run_wrk /bare "$warmup" 0 >/dev/null
     run_wrk "" "$warmup" 0 >/dev/null
+    before="$(cpu_sample)"
     bare="$(run_wrk /bare "$duration" $((pool / 2)))"
+    middle="$(cpu_sample)"
     callback="$(run_wrk "" "$duration" $((pool / 2)))"
+    after="$(cpu_sample)"
     handled="$(curl -sf "$base_url/handled")"
     backlog="$(curl -sf "$base_url/backlog")"
     stop_host
@@ -176,5 +197,6 @@ for runtime in "${runtimes[@]}"; do
     printf '| %s | %s | bare | %s | %s | %s | %s | |\n' "$runtime" "$label" "$(field rps "$bare")" "$(field p50_ms "$bare")" "$(field p99_ms "$bare")" "$(field non200 "$bare")"
     printf '| %s | %s | callback | %s | %s | %s | %s | **%s** |\n' "$runtime" "$label" "$(field rps "$callback")" "$(field p50_ms "$callback")" "$(field p99_ms "$callback")" "$(field non200 "$callback")" "$ratio"
     echo "  ($runtime/$label: handler ran $handled times; inbox backlog when the run ended: $backlog; pool wrapped during the callback run: $(field pool_wrapped "$callback"))" >&2
+    echo "  ($runtime/$label: CPU per bare request: $(cpu_per_request "$before" "$middle" "$(field requests "$bare")"); per callback: $(cpu_per_request "$middle" "$after" "$(field requests "$callback")"))" >&2
   done
 done
