@@ -23,6 +23,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     private readonly Lock _queueGate = new();
     private readonly List<PendingAdd> _pendingAdds = [];
     private readonly List<PendingComplete> _pendingCompletes = [];
+    private readonly List<PendingClaim> _pendingClaims = [];
     private bool _writing;
     private int _batchesTaken;
     private readonly bool _createIfMissing;
@@ -64,7 +65,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit: the entry is queued, and one writer writes every queued add and completion in one transaction and one fsync; the
+    /// Group commit: the entry is queued, and one writer writes every queued add, completion and claim in one transaction and one fsync; the
     /// call returns only after the transaction holding its entry committed. Under load this turns N fsyncs into one without weakening
     /// "durable on return". Cancelling the call stops the wait, not the write: an entry already queued may still be stored.
     /// </remarks>
@@ -105,11 +106,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     }
 
     /// <summary>
-    /// The writer: while adds or completions are queued, takes all of them and writes them in one transaction on the writer
+    /// The writer: while adds, completions or claims are queued, takes all of them and writes them in one transaction on the writer
     /// connection (<see cref="RunAsync"/>, held only for the write). Callers never wait for the connection themselves, so a finished
     /// batch wakes exactly its own callers, and whatever queued meanwhile becomes the next batch at once. Never throws: every caller
     /// of a batch gets its result once the transaction committed, or the exception (nothing of the batch is stored: an add's caller
-    /// answers non-success; a completed entry's lease expires and it runs again, at-least-once).
+    /// answers non-success; a completed entry's lease expires and it runs again, at-least-once; a claim claimed nothing).
     /// </summary>
     private async Task WriteQueuedAsync()
     {
@@ -117,9 +118,10 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         {
             PendingAdd[] adds;
             PendingComplete[] completes;
+            PendingClaim[] claims;
             lock (_queueGate)
             {
-                if (_pendingAdds.Count == 0 && _pendingCompletes.Count == 0)
+                if (_pendingAdds.Count == 0 && _pendingCompletes.Count == 0 && _pendingClaims.Count == 0)
                 {
                     _writing = false;
                     return;
@@ -129,12 +131,14 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 _pendingAdds.Clear();
                 completes = [.. _pendingCompletes];
                 _pendingCompletes.Clear();
+                claims = [.. _pendingClaims];
+                _pendingClaims.Clear();
                 _batchesTaken++;
             }
 
             try
             {
-                var results = await RunAsync(connection => WriteBatch(connection, adds, completes), CancellationToken.None).ConfigureAwait(false);
+                var results = await RunAsync(connection => WriteBatch(connection, adds, completes, claims), CancellationToken.None).ConfigureAwait(false);
                 for (var i = 0; i < adds.Length; i++)
                 {
                     adds[i].Result.TrySetResult(results[i]);
@@ -143,6 +147,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 foreach (var pending in completes)
                 {
                     pending.Result.TrySetResult();
+                }
+
+                foreach (var pending in claims)
+                {
+                    pending.Result.TrySetResult(pending.Claimed!);
                 }
             }
             catch (Exception ex)
@@ -156,12 +165,20 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 {
                     pending.Result.TrySetException(ex);
                 }
+
+                foreach (var pending in claims)
+                {
+                    pending.Result.TrySetException(ex);
+                }
             }
         }
     }
 
-    /// <summary>Writes <paramref name="adds"/> and <paramref name="completes"/> in one transaction; returns each add's result.</summary>
-    private static DingInboxAddResult[] WriteBatch(SqliteConnection connection, PendingAdd[] adds, PendingComplete[] completes)
+    /// <summary>
+    /// Writes <paramref name="adds"/>, <paramref name="completes"/> and <paramref name="claims"/> (in that order) in one transaction;
+    /// returns each add's result and sets each claim's <see cref="PendingClaim.Claimed"/>.
+    /// </summary>
+    private static DingInboxAddResult[] WriteBatch(SqliteConnection connection, PendingAdd[] adds, PendingComplete[] completes, PendingClaim[] claims)
     {
         var results = new DingInboxAddResult[adds.Length];
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -173,6 +190,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         if (completes.Length > 0)
         {
             UpdateCompletions(connection, transaction, completes);
+        }
+
+        foreach (var claim in claims)
+        {
+            claim.Claimed = Claim(connection, transaction, claim);
         }
 
         transaction.Commit();
@@ -236,29 +258,44 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Written by the writer, in the same transaction as the adds and completions queued with it (after them, so it can claim an entry
+    /// added in the same transaction): a claim costs no commit of its own, and never waits for the writer connection while adds queue
+    /// behind it. Cancelling the call stops the wait, not the claim: entries claimed anyway are due again when their leases expire.
+    /// </remarks>
     public async ValueTask<IReadOnlyList<DingInboxRecord>> ClaimAsync(int maxCount, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        return await RunAsync<IReadOnlyList<DingInboxRecord>>(connection =>
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingClaim(maxCount, now.ToUnixTimeMilliseconds(), (now + leaseDuration).ToUnixTimeMilliseconds());
+        lock (_queueGate)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                UPDATE dinggen_inbox SET attempts = attempts + 1, leased_until = $lease
-                WHERE id IN (
-                    SELECT id FROM dinggen_inbox
-                    WHERE state = 0 AND next_attempt_at <= $now AND (leased_until IS NULL OR leased_until <= $now)
-                    ORDER BY next_attempt_at, id
-                    LIMIT $max)
-                RETURNING {Columns}
-                """;
-            var nowMs = now.ToUnixTimeMilliseconds();
-            command.Parameters.AddWithValue("$now", nowMs);
-            command.Parameters.AddWithValue("$lease", (now + leaseDuration).ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$max", maxCount);
-            var records = ReadAll(command);
-            records.Sort(static (a, b) => a.NextAttemptAt == b.NextAttemptAt ? a.Id.CompareTo(b.Id) : Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt));
-            return records;
-        }, cancellationToken).ConfigureAwait(false);
+            _pendingClaims.Add(pending);
+            StartWriterLocked();
+        }
+
+        return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<DingInboxRecord> Claim(SqliteConnection connection, SqliteTransaction transaction, PendingClaim claim)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            UPDATE dinggen_inbox SET attempts = attempts + 1, leased_until = $lease
+            WHERE id IN (
+                SELECT id FROM dinggen_inbox
+                WHERE state = 0 AND next_attempt_at <= $now AND (leased_until IS NULL OR leased_until <= $now)
+                ORDER BY next_attempt_at, id
+                LIMIT $max)
+            RETURNING {Columns}
+            """;
+        command.Parameters.AddWithValue("$now", claim.NowMs);
+        command.Parameters.AddWithValue("$lease", claim.LeaseMs);
+        command.Parameters.AddWithValue("$max", claim.MaxCount);
+        var records = ReadAll(command);
+        records.Sort(static (a, b) => a.NextAttemptAt == b.NextAttemptAt ? a.Id.CompareTo(b.Id) : Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt));
+        return records;
     }
 
     /// <inheritdoc />
@@ -723,6 +760,20 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         public long NowMs { get; } = nowMs;
 
         public TaskCompletionSource Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A claim waiting for the transaction that makes it; <see cref="Claimed"/> is set in that transaction.</summary>
+    private sealed class PendingClaim(int maxCount, long nowMs, long leaseMs)
+    {
+        public int MaxCount { get; } = maxCount;
+
+        public long NowMs { get; } = nowMs;
+
+        public long LeaseMs { get; } = leaseMs;
+
+        public List<DingInboxRecord>? Claimed { get; set; }
+
+        public TaskCompletionSource<IReadOnlyList<DingInboxRecord>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>An add waiting for the transaction that writes it.</summary>

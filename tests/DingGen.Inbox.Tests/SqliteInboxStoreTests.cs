@@ -83,6 +83,45 @@ public sealed class SqliteInboxStoreTests : IDisposable
         Assert.Equal(["a", "b", "c"], (await _inbox.ListAsync(DingInboxState.Pending, 10)).Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_claim_is_made_in_the_writers_transaction_after_the_adds_queued_with_it()
+    {
+        var before = _inbox.BatchesTaken;
+
+        // Another connection holds the database's write lock, so the writer's transaction for "a" waits for it (busy timeout).
+        using var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dir.File("inbox.db"), Pooling = false }.ToString());
+        other.Open();
+        using (var hold = other.CreateCommand())
+        {
+            hold.CommandText = "BEGIN IMMEDIATE";
+            hold.ExecuteNonQuery();
+        }
+
+        var a = _inbox.AddAsync(Entry("a")).AsTask();
+        await Eventually.TrueAsync(() => _inbox.BatchesTaken == before + 1, "the writer took \"a\" and waits for the lock");
+
+        // Queued behind it: an add, the worker's claim, another add.
+        var b = _inbox.AddAsync(Entry("b")).AsTask();
+        var claim = _inbox.ClaimAsync(10, T0, Lease).AsTask();
+        var c = _inbox.AddAsync(Entry("c")).AsTask();
+        Assert.False(claim.IsCompleted);
+
+        using (var release = other.CreateCommand())
+        {
+            release.CommandText = "ROLLBACK";
+            release.ExecuteNonQuery();
+        }
+
+        Assert.Equal([DingInboxAddResult.Added, DingInboxAddResult.Added, DingInboxAddResult.Added], await Task.WhenAll(a, b, c));
+
+        // One transaction for everything queued behind "a", the claim after its adds: it got "c", queued after it, too.
+        var claimed = await claim;
+        Assert.Equal(before + 2, _inbox.BatchesTaken);
+        Assert.Equal(["a", "b", "c"], claimed.Select(static r => r.Entry.EventId).Order(StringComparer.Ordinal));
+        Assert.All(claimed, static r => Assert.Equal(1, r.Attempts));
+        Assert.Empty(await _inbox.ClaimAsync(10, T0, Lease));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_purge_lets_a_callback_be_stored_between_two_of_its_chunks()
     {
