@@ -43,15 +43,14 @@ public sealed class SqliteInboxStoreTests : IDisposable
 
     private static DingInboxEntry Entry(string eventId) => InboxContractTests.Entry(eventId);
 
-    [Fact(Timeout = 30_000)]
-    public async Task Adds_and_completions_queued_while_a_transaction_is_written_are_written_together_in_the_next_one()
+    /// <summary>
+    /// Opens a second connection that holds the database's write lock (as another process would), then adds <paramref name="eventId"/>:
+    /// the writer takes it (its batch number <paramref name="batchesBefore"/> + 1) and waits for the lock (busy timeout) until the
+    /// returned connection is disposed, which rolls its transaction back.
+    /// </summary>
+    private async Task<(SqliteConnection Other, Task<DingInboxAddResult> Add)> AddWhileAnotherConnectionHoldsTheWriteLockAsync(string eventId, int batchesBefore)
     {
-        await _inbox.AddAsync(Entry("claimed"));
-        var claimed = Assert.Single(await _inbox.ClaimAsync(1, T0, Lease));
-        var before = _inbox.BatchesTaken;
-
-        // Another connection holds the database's write lock, so the writer's transaction for "a" waits for it (busy timeout).
-        using var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dir.File("inbox.db"), Pooling = false }.ToString());
+        var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dir.File("inbox.db"), Pooling = false }.ToString());
         other.Open();
         using (var hold = other.CreateCommand())
         {
@@ -59,8 +58,19 @@ public sealed class SqliteInboxStoreTests : IDisposable
             hold.ExecuteNonQuery();
         }
 
-        var a = _inbox.AddAsync(Entry("a")).AsTask();
-        await Eventually.TrueAsync(() => _inbox.BatchesTaken == before + 1, "the writer took \"a\" and waits for the lock");
+        var add = _inbox.AddAsync(Entry(eventId)).AsTask();
+        await Eventually.TrueAsync(() => _inbox.BatchesTaken == batchesBefore + 1, $"the writer took \"{eventId}\" and waits for the lock");
+        return (other, add);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Adds_and_completions_queued_while_a_transaction_is_written_are_written_together_in_the_next_one()
+    {
+        await _inbox.AddAsync(Entry("claimed"));
+        var claimed = Assert.Single(await _inbox.ClaimAsync(1, T0, Lease));
+        var before = _inbox.BatchesTaken;
+
+        var (other, a) = await AddWhileAnotherConnectionHoldsTheWriteLockAsync("a", before);
 
         // Queued behind it: two adds and a completion.
         var b = _inbox.AddAsync(Entry("b")).AsTask();
@@ -68,11 +78,7 @@ public sealed class SqliteInboxStoreTests : IDisposable
         var c = _inbox.AddAsync(Entry("c")).AsTask();
         Assert.False(a.IsCompleted || b.IsCompleted || done.IsCompleted || c.IsCompleted);
 
-        using (var release = other.CreateCommand())
-        {
-            release.CommandText = "ROLLBACK";
-            release.ExecuteNonQuery();
-        }
+        other.Dispose();
 
         Assert.Equal([DingInboxAddResult.Added, DingInboxAddResult.Added, DingInboxAddResult.Added], await Task.WhenAll(a, b, c));
         await done;
@@ -88,17 +94,7 @@ public sealed class SqliteInboxStoreTests : IDisposable
     {
         var before = _inbox.BatchesTaken;
 
-        // Another connection holds the database's write lock, so the writer's transaction for "a" waits for it (busy timeout).
-        using var other = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dir.File("inbox.db"), Pooling = false }.ToString());
-        other.Open();
-        using (var hold = other.CreateCommand())
-        {
-            hold.CommandText = "BEGIN IMMEDIATE";
-            hold.ExecuteNonQuery();
-        }
-
-        var a = _inbox.AddAsync(Entry("a")).AsTask();
-        await Eventually.TrueAsync(() => _inbox.BatchesTaken == before + 1, "the writer took \"a\" and waits for the lock");
+        var (other, a) = await AddWhileAnotherConnectionHoldsTheWriteLockAsync("a", before);
 
         // Queued behind it: an add, the worker's claim, another add.
         var b = _inbox.AddAsync(Entry("b")).AsTask();
@@ -106,11 +102,7 @@ public sealed class SqliteInboxStoreTests : IDisposable
         var c = _inbox.AddAsync(Entry("c")).AsTask();
         Assert.False(claim.IsCompleted);
 
-        using (var release = other.CreateCommand())
-        {
-            release.CommandText = "ROLLBACK";
-            release.ExecuteNonQuery();
-        }
+        other.Dispose();
 
         Assert.Equal([DingInboxAddResult.Added, DingInboxAddResult.Added, DingInboxAddResult.Added], await Task.WhenAll(a, b, c));
 
