@@ -74,12 +74,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         ArgumentNullException.ThrowIfNull(entry);
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAdd(entry);
-        lock (_queueGate)
-        {
-            _pendingAdds.Add(pending);
-            StartWriterLocked();
-        }
-
+        Enqueue(_pendingAdds, pending);
         return new ValueTask<DingInboxAddResult>(pending.Result.Task.WaitAsync(cancellationToken));
     }
 
@@ -95,13 +90,18 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         }
     }
 
-    /// <summary>Starts the writer unless it is running; called under <see cref="_queueGate"/> after queueing an item.</summary>
-    private void StartWriterLocked()
+    /// <summary>Queues <paramref name="pending"/> for the writer and starts the writer unless it is running.</summary>
+    private void Enqueue<T>(List<T> queue, T pending)
+        where T : PendingWrite
     {
-        if (!_writing)
+        lock (_queueGate)
         {
-            _writing = true;
-            _ = Task.Run(WriteQueuedAsync);
+            queue.Add(pending);
+            if (!_writing)
+            {
+                _writing = true;
+                _ = Task.Run(WriteQueuedAsync);
+            }
         }
     }
 
@@ -119,6 +119,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             PendingAdd[] adds;
             PendingComplete[] completes;
             PendingClaim[] claims;
+            PendingWrite[] batch;
             lock (_queueGate)
             {
                 if (_pendingAdds.Count == 0 && _pendingCompletes.Count == 0 && _pendingClaims.Count == 0)
@@ -133,58 +134,38 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 _pendingCompletes.Clear();
                 claims = [.. _pendingClaims];
                 _pendingClaims.Clear();
+                batch = [.. adds, .. completes, .. claims];
                 _batchesTaken++;
             }
 
             try
             {
-                var results = await RunAsync(connection => WriteBatch(connection, adds, completes, claims), CancellationToken.None).ConfigureAwait(false);
-                for (var i = 0; i < adds.Length; i++)
+                await RunAsync(connection => WriteBatch(connection, adds, completes, claims), CancellationToken.None).ConfigureAwait(false);
+                foreach (var pending in batch)
                 {
-                    adds[i].Result.TrySetResult(results[i]);
-                }
-
-                foreach (var pending in completes)
-                {
-                    pending.Result.TrySetResult();
-                }
-
-                foreach (var pending in claims)
-                {
-                    pending.Result.TrySetResult(pending.Claimed!);
+                    pending.Succeed();
                 }
             }
             catch (Exception ex)
             {
-                foreach (var pending in adds)
+                foreach (var pending in batch)
                 {
-                    pending.Result.TrySetException(ex);
-                }
-
-                foreach (var pending in completes)
-                {
-                    pending.Result.TrySetException(ex);
-                }
-
-                foreach (var pending in claims)
-                {
-                    pending.Result.TrySetException(ex);
+                    pending.Fail(ex);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Writes <paramref name="adds"/>, <paramref name="completes"/> and <paramref name="claims"/> (in that order) in one transaction;
-    /// returns each add's result and sets each claim's <see cref="PendingClaim.Claimed"/>.
+    /// Writes <paramref name="adds"/>, <paramref name="completes"/> and <paramref name="claims"/> (in that order) in one transaction and
+    /// sets each one's <see cref="PendingWrite{T}.Outcome"/>; returns the number of operations written.
     /// </summary>
-    private static DingInboxAddResult[] WriteBatch(SqliteConnection connection, PendingAdd[] adds, PendingComplete[] completes, PendingClaim[] claims)
+    private static int WriteBatch(SqliteConnection connection, PendingAdd[] adds, PendingComplete[] completes, PendingClaim[] claims)
     {
-        var results = new DingInboxAddResult[adds.Length];
         using var transaction = connection.BeginTransaction(deferred: false);
         if (adds.Length > 0)
         {
-            InsertAdds(connection, transaction, adds, results);
+            InsertAdds(connection, transaction, adds);
         }
 
         if (completes.Length > 0)
@@ -194,14 +175,14 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
         foreach (var claim in claims)
         {
-            claim.Claimed = Claim(connection, transaction, claim);
+            claim.Outcome = Claim(connection, transaction, claim);
         }
 
         transaction.Commit();
-        return results;
+        return adds.Length + completes.Length + claims.Length;
     }
 
-    private static void InsertAdds(SqliteConnection connection, SqliteTransaction transaction, PendingAdd[] batch, DingInboxAddResult[] results)
+    private static void InsertAdds(SqliteConnection connection, SqliteTransaction transaction, PendingAdd[] batch)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -235,7 +216,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             timestamp.Value = entry.Envelope.Timestamp;
             nonce.Value = entry.Envelope.Nonce;
             encrypt.Value = entry.Envelope.Encrypt;
-            results[i] = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+            batch[i].Outcome = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
         }
     }
 
@@ -268,12 +249,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingClaim(maxCount, now.ToUnixTimeMilliseconds(), (now + leaseDuration).ToUnixTimeMilliseconds());
-        lock (_queueGate)
-        {
-            _pendingClaims.Add(pending);
-            StartWriterLocked();
-        }
-
+        Enqueue(_pendingClaims, pending);
         return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -321,12 +297,7 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
 
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingComplete([.. ids], now.ToUnixTimeMilliseconds());
-        lock (_queueGate)
-        {
-            _pendingCompletes.Add(pending);
-            StartWriterLocked();
-        }
-
+        Enqueue(_pendingCompletes, pending);
         await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -752,36 +723,49 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
-    /// <summary>Completions (one call's entries) waiting for the transaction that writes them.</summary>
-    private sealed class PendingComplete(long[] ids, long nowMs)
+    /// <summary>An operation queued for the writer: written in its transaction, its caller told once that transaction ended.</summary>
+    private abstract class PendingWrite
+    {
+        /// <summary>Tells the caller the transaction committed.</summary>
+        public abstract void Succeed();
+
+        /// <summary>Tells the caller the transaction failed: nothing of it is stored.</summary>
+        public abstract void Fail(Exception exception);
+    }
+
+    /// <summary>A <see cref="PendingWrite"/> whose caller gets <see cref="Outcome"/>, set while the transaction is written.</summary>
+    private abstract class PendingWrite<T> : PendingWrite
+    {
+        public T Outcome { get; set; } = default!;
+
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Succeed() => Result.TrySetResult(Outcome);
+
+        public override void Fail(Exception exception) => Result.TrySetException(exception);
+    }
+
+    /// <summary>An add waiting for the transaction that writes it; its outcome tells added from duplicate.</summary>
+    private sealed class PendingAdd(DingInboxEntry entry) : PendingWrite<DingInboxAddResult>
+    {
+        public DingInboxEntry Entry { get; } = entry;
+    }
+
+    /// <summary>Completions (one call's entries) waiting for the transaction that writes them (no outcome: the caller learns only that it committed).</summary>
+    private sealed class PendingComplete(long[] ids, long nowMs) : PendingWrite<bool>
     {
         public long[] Ids { get; } = ids;
 
         public long NowMs { get; } = nowMs;
-
-        public TaskCompletionSource Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>A claim waiting for the transaction that makes it; <see cref="Claimed"/> is set in that transaction.</summary>
-    private sealed class PendingClaim(int maxCount, long nowMs, long leaseMs)
+    /// <summary>A claim waiting for the transaction that makes it; its outcome is the claimed entries.</summary>
+    private sealed class PendingClaim(int maxCount, long nowMs, long leaseMs) : PendingWrite<IReadOnlyList<DingInboxRecord>>
     {
         public int MaxCount { get; } = maxCount;
 
         public long NowMs { get; } = nowMs;
 
         public long LeaseMs { get; } = leaseMs;
-
-        public List<DingInboxRecord>? Claimed { get; set; }
-
-        public TaskCompletionSource<IReadOnlyList<DingInboxRecord>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>An add waiting for the transaction that writes it.</summary>
-    private sealed class PendingAdd(DingInboxEntry entry)
-    {
-        public DingInboxEntry Entry { get; } = entry;
-
-        public TaskCompletionSource<DingInboxAddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
-

@@ -278,6 +278,7 @@ internal sealed class DingInboxWorker : BackgroundService
 
             if (now >= _nextStats)
             {
+                // Set before the read, so a read that fails is not repeated at every claim either.
                 _nextStats = now + StatsInterval;
                 var started = _time.GetTimestamp();
                 var stats = await _inbox.GetStatsAsync(CancellationToken.None).ConfigureAwait(false);
