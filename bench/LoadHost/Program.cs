@@ -4,7 +4,8 @@ using DingGen;
 using LoadHost;
 
 // Two modes:
-//   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>"
+//   LoadHost callbacks <count> <file>   writes <count> distinct encrypted callbacks, one per line: "<path>?<query>\t<body>", every line 480 characters
+//       and a newline (the body padded with spaces)
 //   LoadHost [--inbox | --inbox-postgres] [--dashboard] [--address-file <file>] [--urls http://127.0.0.1:0]
 //       serves POST /dingtalk/callback (MapDingCallback, one trivial handler), POST /bare (reads the body, answers 200),
 //       GET /ready, GET /handled and GET /backlog (inbox entries not yet done); with --inbox the durable SQLite inbox is on (database in a fresh temp folder), with
@@ -19,6 +20,7 @@ const string Token = "LoadTk9x2Q";
 const string AesKey = "hDAEYqL62pBum9BIy2ewA5s02KGvdiP4TLqi58G5tLS";
 const string AppKey = "dingload0000000000";
 const string CallbackPath = "/dingtalk/callback";
+const int CallbackLineWidth = 480;
 
 if (args is ["callbacks", var countText, var file])
 {
@@ -26,15 +28,26 @@ if (args is ["callbacks", var countText, var file])
     var crypto = new DingCallbackCrypto(Token, AesKey, AppKey);
     var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
     using var writer = new StreamWriter(file, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+    var line = new StringBuilder(CallbackLineWidth + 1);
     for (var i = 0; i < count; i++)
     {
         var payload = $$"""{"EventType":"bpms_instance_change","eventId":"load-{{i:D8}}","CorpId":"dingloadcorp","processInstanceId":"pi-{{i}}","type":"finish","result":"agree","title":"Load test approval {{i}}"}""";
         var nonce = DingCallbackCrypto.CreateNonce(8);
         var encrypt = crypto.Encrypt(Encoding.UTF8.GetBytes(payload));
         var signature = crypto.ComputeSignature(timestamp, nonce, encrypt);
-        writer.Write(CallbackPath);
-        writer.Write($"?signature={signature}&timestamp={timestamp}&nonce={nonce}\t");
-        writer.Write($$"""{"encrypt":"{{encrypt}}"}""");
+        line.Clear()
+            .Append(CallbackPath)
+            .Append(CultureInfo.InvariantCulture, $"?signature={signature}&timestamp={timestamp}&nonce={nonce}\t")
+            .Append(CultureInfo.InvariantCulture, $$"""{"encrypt":"{{encrypt}}"}""");
+        if (line.Length > CallbackLineWidth)
+        {
+            Console.Error.WriteLine($"callback {i} needs {line.Length} characters, more than the line width {CallbackLineWidth}");
+            return 1;
+        }
+
+        // Every line is as long as every other (the JSON body ends in spaces), so the wrk script seeks to a callback instead of
+        // reading the lines before it.
+        writer.Write(line.Append(' ', CallbackLineWidth - line.Length));
         writer.WriteLine();
     }
 
