@@ -18,7 +18,7 @@ namespace DingGen.Inbox.PostgreSql;
 /// (<see cref="IDingInboxRestartRecovery"/>): on a shared database those leases may belong to replicas that are alive.</para>
 /// <para>Tables are created (and migrated) in <see cref="PostgreSqlInboxOptions.Schema"/> on first use, under an advisory lock.</para>
 /// </remarks>
-public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IAsyncDisposable
+public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IDingInboxLeasedAdd, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
@@ -27,7 +27,7 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
     private readonly PostgreSqlSchema _schema;
     private readonly bool _ownsDataSource;
     private readonly string _table;
-    private readonly GroupCommit<DingInboxEntry, DingInboxAddResult> _adds;
+    private readonly GroupCommit<(DingInboxEntry Entry, DateTime? Lease), long> _adds;
     private readonly GroupCommit<(long Id, DateTime At), bool> _completions;
 
     /// <summary>Uses <paramref name="dataSource"/> (not disposed with the inbox) and the tables in <paramref name="schema"/>.</summary>
@@ -44,7 +44,7 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         _schema = schema;
         _ownsDataSource = ownsDataSource;
         _table = schema.Quoted + ".inbox";
-        _adds = new GroupCommit<DingInboxEntry, DingInboxAddResult>(WriteAddsAsync, MaxBatch);
+        _adds = new GroupCommit<(DingInboxEntry, DateTime?), long>(WriteAddsAsync, MaxBatch);
         _completions = new GroupCommit<(long, DateTime), bool>(WriteCompletionsAsync, MaxBatch);
     }
 
@@ -90,12 +90,34 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _adds.RunAsync(entry, cancellationToken).ConfigureAwait(false);
+        return await _adds.RunAsync((entry, null), cancellationToken).ConfigureAwait(false) == 0 ? DingInboxAddResult.Duplicate : DingInboxAddResult.Added;
     }
 
-    private async Task<DingInboxAddResult[]> WriteAddsAsync(DingInboxEntry[] batch)
+    /// <inheritdoc />
+    /// <remarks>Written in the same statement and commit as the other adds queued with it (group commit, as <see cref="AddAsync"/>).</remarks>
+    public async ValueTask<DingInboxRecord?> AddLeasedAsync(DingInboxEntry entry, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
     {
-        var n = batch.Length;
+        ArgumentNullException.ThrowIfNull(entry);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        // Whole milliseconds, so the record's lease is exactly the stored one (a release matches on it).
+        var leasedUntil = DateTimeOffset.FromUnixTimeMilliseconds((now + leaseDuration).ToUnixTimeMilliseconds());
+        var id = await _adds.RunAsync((entry, leasedUntil.UtcDateTime), cancellationToken).ConfigureAwait(false);
+        return id == 0 ? null : new DingInboxRecord
+        {
+            Id = id,
+            Entry = entry,
+            State = DingInboxState.Pending,
+            Attempts = 1,
+            NextAttemptAt = entry.ReceivedAt,
+            LeasedUntil = leasedUntil,
+        };
+    }
+
+    /// <summary>Inserts a batch of adds in one statement; returns each one's new id, or 0 for a duplicate.</summary>
+    private async Task<long[]> WriteAddsAsync((DingInboxEntry Entry, DateTime? Lease)[] items)
+    {
+        var n = items.Length;
         var apps = new string[n];
         var keys = new string[n];
         var eventIds = new string[n];
@@ -107,9 +129,15 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         var timestamps = new string[n];
         var nonces = new string[n];
         var encrypts = new string[n];
+        var attempts = new int[n];
+        var leases = new DateTime?[n];
         for (var i = 0; i < n; i++)
         {
-            var e = batch[i];
+            var e = items[i].Entry;
+
+            // Stored leased (AddLeasedAsync): as a claim leaves it, attempt 1 counted.
+            leases[i] = items[i].Lease;
+            attempts[i] = items[i].Lease is null ? 0 : 1;
             apps[i] = e.AppName;
             keys[i] = e.DedupKey;
             eventIds[i] = e.EventId;
@@ -124,13 +152,13 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         }
 
         await using var command = _schema.DataSource.CreateCommand($"""
-            INSERT INTO {_table} (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, "timestamp", nonce, encrypt, state, attempts, next_attempt_at)
-            SELECT u.app, u.dedup_key, u.event_id, u.event_type, u.channel, u.corp_id, u.received_at, u.signature, u.ts, u.nonce, u.encrypt, 0, 0, u.received_at
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
-                WITH ORDINALITY AS u(app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, ts, nonce, encrypt, ord)
+            INSERT INTO {_table} (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, "timestamp", nonce, encrypt, state, attempts, next_attempt_at, leased_until)
+            SELECT u.app, u.dedup_key, u.event_id, u.event_type, u.channel, u.corp_id, u.received_at, u.signature, u.ts, u.nonce, u.encrypt, 0, u.attempts, u.received_at, u.leased_until
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::timestamptz[])
+                WITH ORDINALITY AS u(app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, ts, nonce, encrypt, attempts, leased_until, ord)
             ORDER BY u.app, u.dedup_key, u.ord
             ON CONFLICT (app, dedup_key) DO NOTHING
-            RETURNING app, dedup_key
+            RETURNING id, app, dedup_key
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = apps });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
@@ -143,22 +171,24 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = timestamps });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = nonces });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = encrypts });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = attempts });
+        command.Parameters.Add(new NpgsqlParameter<DateTime?[]> { TypedValue = leases, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
 
-        var inserted = new HashSet<(string, string)>();
+        var inserted = new Dictionary<(string, string), long>();
         await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                inserted.Add((reader.GetString(0), reader.GetString(1)));
+                inserted.Add((reader.GetString(1), reader.GetString(2)), reader.GetInt64(0));
             }
         }
 
         // Rows go in in key order, so concurrent batches (two writers here, other replicas) take the unique index's locks in one
         // order and cannot deadlock; within a key, the first item of the batch is the one inserted (ord), a later one its duplicate.
-        var results = new DingInboxAddResult[n];
+        var results = new long[n];
         for (var i = 0; i < n; i++)
         {
-            results[i] = inserted.Remove((apps[i], keys[i])) ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+            results[i] = inserted.Remove((apps[i], keys[i]), out var id) ? id : 0;
         }
 
         return results;

@@ -13,7 +13,7 @@ namespace DingGen.Inbox.Sqlite;
 /// The file is created with mode 0600 on Unix before SQLite opens it. Stored are the sealed envelope (signature, timestamp, nonce and
 /// ciphertext as DingTalk sent them), the dedup key, the event type, corp id and processing state; never a decrypted payload.
 /// </remarks>
-public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IAsyncDisposable, IDisposable
+public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRestartRecovery, IDingInboxLeaseRelease, IDingInboxBatchCompletion, IDingInboxLeasedAdd, IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
@@ -69,13 +69,34 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     /// call returns only after the transaction holding its entry committed. Under load this turns N fsyncs into one without weakening
     /// "durable on return". Cancelling the call stops the wait, not the write: an entry already queued may still be stored.
     /// </remarks>
-    public ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
+    public async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAdd(entry);
+        var pending = new PendingAdd(entry, lease: null);
         Enqueue(_pendingAdds, pending);
-        return new ValueTask<DingInboxAddResult>(pending.Result.Task.WaitAsync(cancellationToken));
+        return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false) == 0 ? DingInboxAddResult.Duplicate : DingInboxAddResult.Added;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Written with the other queued adds, in the same transaction and fsync (group commit, as <see cref="AddAsync"/>).</remarks>
+    public async ValueTask<DingInboxRecord?> AddLeasedAsync(DingInboxEntry entry, DateTimeOffset now, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        cancellationToken.ThrowIfCancellationRequested();
+        var leasedUntil = DateTimeOffset.FromUnixTimeMilliseconds((now + leaseDuration).ToUnixTimeMilliseconds());
+        var pending = new PendingAdd(entry, leasedUntil);
+        Enqueue(_pendingAdds, pending);
+        var id = await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return id == 0 ? null : new DingInboxRecord
+        {
+            Id = id,
+            Entry = entry,
+            State = DingInboxState.Pending,
+            Attempts = 1,
+            NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt.ToUnixTimeMilliseconds()),
+            LeasedUntil = leasedUntil,
+        };
     }
 
     /// <summary>The number of batches the writer has taken so far, each written in one transaction (tests read it).</summary>
@@ -187,9 +208,10 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at)
-            VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, 0, $receivedAt)
+            INSERT INTO dinggen_inbox (app, dedup_key, event_id, event_type, channel, corp_id, received_at, signature, timestamp, nonce, encrypt, state, attempts, next_attempt_at, leased_until)
+            VALUES ($app, $key, $eventId, $eventType, $channel, $corpId, $receivedAt, $signature, $timestamp, $nonce, $encrypt, 0, $attempts, $receivedAt, $lease)
             ON CONFLICT (app, dedup_key) DO NOTHING
+            RETURNING id
             """;
         var app = command.Parameters.Add("$app", SqliteType.Text);
         var key = command.Parameters.Add("$key", SqliteType.Text);
@@ -202,6 +224,8 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
         var nonce = command.Parameters.Add("$nonce", SqliteType.Text);
         var encrypt = command.Parameters.Add("$encrypt", SqliteType.Text);
+        var attempts = command.Parameters.Add("$attempts", SqliteType.Integer);
+        var lease = command.Parameters.Add("$lease", SqliteType.Integer);
         for (var i = 0; i < batch.Length; i++)
         {
             var entry = batch[i].Entry;
@@ -216,7 +240,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
             timestamp.Value = entry.Envelope.Timestamp;
             nonce.Value = entry.Envelope.Nonce;
             encrypt.Value = entry.Envelope.Encrypt;
-            batch[i].Outcome = command.ExecuteNonQuery() == 1 ? DingInboxAddResult.Added : DingInboxAddResult.Duplicate;
+
+            // Stored leased (AddLeasedAsync): as a claim leaves it, attempt 1 counted.
+            attempts.Value = batch[i].Lease is null ? 0 : 1;
+            lease.Value = batch[i].Lease is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
+            batch[i].Outcome = command.ExecuteScalar() is long id ? id : 0;
         }
     }
 
@@ -745,10 +773,13 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
         public override void Fail(Exception exception) => Result.TrySetException(exception);
     }
 
-    /// <summary>An add waiting for the transaction that writes it; its outcome tells added from duplicate.</summary>
-    private sealed class PendingAdd(DingInboxEntry entry) : PendingWrite<DingInboxAddResult>
+    /// <summary>An add waiting for the transaction that writes it; its outcome is the new row's id, or 0 for a duplicate.</summary>
+    private sealed class PendingAdd(DingInboxEntry entry, DateTimeOffset? lease) : PendingWrite<long>
     {
         public DingInboxEntry Entry { get; } = entry;
+
+        /// <summary>Until when the entry is stored leased (<see cref="AddLeasedAsync"/>), or <see langword="null"/> for a plain add.</summary>
+        public DateTimeOffset? Lease { get; } = lease;
     }
 
     /// <summary>Completions (one call's entries) waiting for the transaction that writes them (no outcome: the caller learns only that it committed).</summary>

@@ -63,6 +63,13 @@ public sealed class BatchedClaimTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A host whose entries all reach the worker through claims (<see cref="ClaimOnlyInbox"/>): what these tests watch. A store with
+    /// <see cref="IDingInboxLeasedAdd"/> takes that path only while the worker has a backlog (HandoffTests).
+    /// </summary>
+    private Task<CallbackHost> StartClaimOnlyAsync(Sqlite.SqliteDingInbox sqlite, TestDispatcher dispatcher, params (string Key, string Value)[] settings) =>
+        InboxHost.StartWithStoreAsync(new ClaimOnlyInbox(sqlite), sqlite.Path, dispatcher, _time, settings);
+
     private async Task PostAsync(CallbackHost host, string eventId) =>
         Assert.True((await host.Simulator(time: _time).PostAsync(host.Client, TestKeys.Path, TestKeys.Event("user_add_org", eventId))).IsSuccessReply);
 
@@ -85,7 +92,8 @@ public sealed class BatchedClaimTests : IDisposable
         var handler = new GatedHandler();
         var dispatcher = TestDispatcher.Default();
         dispatcher.Handler = handler.RunAsync;
-        await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxConcurrency", "2"), ("ClaimBatchSize", "64")]);
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        await using var host = await StartClaimOnlyAsync(sqlite, dispatcher, ("MaxConcurrency", "2"), ("ClaimBatchSize", "64"));
         try
         {
             // Both slots busy: entries 2..9 arrive while the worker has no free slot, so it claims none of them yet.
@@ -98,21 +106,21 @@ public sealed class BatchedClaimTests : IDisposable
                 await PostAsync(host, "evt-" + i);
             }
 
-            Assert.All((await host.AllAsync()).Where(static r => r.Entry.EventId is not ("evt-0" or "evt-1")), static r => Assert.Equal(0, r.Attempts));
+            Assert.All((await sqlite.ListAsync(null, 100)).Where(static r => r.Entry.EventId is not ("evt-0" or "evt-1")), static r => Assert.Equal(0, r.Attempts));
 
             // One slot frees: one claim takes all eight due entries (more than the one free slot) and starts one of them.
             handler.Open("evt-0");
             await handler.WaitStartedAsync("evt-2");
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.LeasedUntil is not null) == 9, "evt-1 and the eight claimed entries leased");
-            var records = await host.AllAsync();
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).Count(static r => r.LeasedUntil is not null) == 9, "evt-1 and the eight claimed entries leased");
+            var records = await sqlite.ListAsync(null, 100);
             Assert.All(records.Where(static r => r.Entry.EventId is not ("evt-0" or "evt-1")), static r => Assert.Equal(1, r.Attempts));
             Assert.Equal(["evt-0", "evt-1", "evt-2"], Runs(dispatcher));
             Assert.True(handler.MaxRunning <= 2, $"at most MaxConcurrency (2) handlers ran at once, saw {handler.MaxRunning}");
 
             handler.OpenAll();
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all ten done");
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).All(static r => r.State == DingInboxState.Done), "all ten done");
             Assert.Equal(Enumerable.Range(0, 10).Select(static i => "evt-" + i).Order(StringComparer.Ordinal), Runs(dispatcher));
-            Assert.All(await host.AllAsync(), static r => Assert.Equal(1, r.Attempts));
+            Assert.All(await sqlite.ListAsync(null, 100), static r => Assert.Equal(1, r.Attempts));
             Assert.True(handler.MaxRunning <= 2, $"at most MaxConcurrency (2) handlers ran at once, saw {handler.MaxRunning}");
         }
         finally
@@ -128,7 +136,8 @@ public sealed class BatchedClaimTests : IDisposable
         var handler = new GatedHandler();
         var dispatcher = TestDispatcher.Default();
         dispatcher.Handler = handler.RunAsync;
-        await using var host = await InboxHost.StartAsync(_dir.File("inbox.db"), dispatcher, _time, inbox: [("MaxConcurrency", "1"), ("ClaimBatchSize", "2")]);
+        using var sqlite = new Sqlite.SqliteDingInbox(_dir.File("inbox.db"));
+        await using var host = await StartClaimOnlyAsync(sqlite, dispatcher, ("MaxConcurrency", "1"), ("ClaimBatchSize", "2"));
         try
         {
             await PostWhileTheFirstRunsAsync(host, handler, 5);
@@ -138,14 +147,14 @@ public sealed class BatchedClaimTests : IDisposable
             handler.Open("evt-0");
             await handler.WaitStartedAsync("evt-1");
             await Eventually.TrueAsync(
-                async () => (await host.AllAsync()).Where(static r => r.Entry.EventId is "evt-3" or "evt-4").All(static r => r.Attempts == 1 && r.LeasedUntil is not null),
+                async () => (await sqlite.ListAsync(null, 100)).Where(static r => r.Entry.EventId is "evt-3" or "evt-4").All(static r => r.Attempts == 1 && r.LeasedUntil is not null),
                 "evt-3 and evt-4 claimed while evt-1 runs");
             Assert.Equal(["evt-0", "evt-1"], Runs(dispatcher));
 
             handler.OpenAll();
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all five done");
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).All(static r => r.State == DingInboxState.Done), "all five done");
             Assert.Equal(Enumerable.Range(0, 5).Select(static i => "evt-" + i), Runs(dispatcher));
-            Assert.All(await host.AllAsync(), static r => Assert.Equal(1, r.Attempts));
+            Assert.All(await sqlite.ListAsync(null, 100), static r => Assert.Equal(1, r.Attempts));
         }
         finally
         {
@@ -160,7 +169,8 @@ public sealed class BatchedClaimTests : IDisposable
         var dispatcher = TestDispatcher.Default();
         dispatcher.Handler = handler.RunAsync;
         var path = _dir.File("inbox.db");
-        await using var host = await InboxHost.StartAsync(path, dispatcher, _time, inbox: [("MaxConcurrency", "1"), ("LeaseDuration", "00:01:00")]);
+        using var sqlite = new Sqlite.SqliteDingInbox(path);
+        await using var host = await StartClaimOnlyAsync(sqlite, dispatcher, ("MaxConcurrency", "1"), ("LeaseDuration", "00:01:00"));
         try
         {
             await PostAsync(host, "evt-0");
@@ -171,21 +181,21 @@ public sealed class BatchedClaimTests : IDisposable
             // evt-0 finishes: one claim takes evt-1 and evt-2; evt-1 runs, evt-2 waits in the worker's queue.
             handler.Open("evt-0");
             await handler.WaitStartedAsync("evt-1");
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").Attempts == 1, "evt-2 claimed");
-            var staleLease = (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").LeasedUntil;
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).Single(static r => r.Entry.EventId == "evt-2").Attempts == 1, "evt-2 claimed");
+            var staleLease = (await sqlite.ListAsync(null, 100)).Single(static r => r.Entry.EventId == "evt-2").LeasedUntil;
 
             // evt-1 runs for 20 s: evt-2 has waited more than a quarter of its 1-minute lease.
             _time.Advance(TimeSpan.FromSeconds(20));
             handler.Open("evt-1");
             handler.Open("evt-2");
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).All(static r => r.State == DingInboxState.Done), "all three done");
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).All(static r => r.State == DingInboxState.Done), "all three done");
 
             // evt-2 was not run under the stale claim: that claim was given back (lease cleared, attempt undone) and evt-2 claimed
             // afresh, so it ran once, as attempt 1, under a new lease.
             Assert.Contains("Gave back 1 claimed inbox entries that had not started (lease running out); 1 were still this worker's", host.AllLogText());
             Assert.Equal(["evt-0", "evt-1", "evt-2"], Runs(dispatcher));
             Assert.Equal(1, dispatcher.HandlerRuns.Single(static r => r.EventId == "evt-2").DeliveryAttempt);
-            Assert.Equal(1, (await host.AllAsync()).Single(static r => r.Entry.EventId == "evt-2").Attempts);
+            Assert.Equal(1, (await sqlite.ListAsync(null, 100)).Single(static r => r.Entry.EventId == "evt-2").Attempts);
             Assert.NotNull(staleLease);
         }
         finally
@@ -201,7 +211,8 @@ public sealed class BatchedClaimTests : IDisposable
         var dispatcher = TestDispatcher.Default();
         dispatcher.Handler = handler.RunAsync;
         var path = _dir.File("inbox.db");
-        var host = await InboxHost.StartAsync(path, dispatcher, _time, inbox: [("MaxConcurrency", "1")]);
+        using var sqlite = new Sqlite.SqliteDingInbox(path);
+        var host = await StartClaimOnlyAsync(sqlite, dispatcher, ("MaxConcurrency", "1"));
         try
         {
             await PostWhileTheFirstRunsAsync(host, handler, 5);
@@ -209,10 +220,10 @@ public sealed class BatchedClaimTests : IDisposable
             // evt-0 finishes: one claim takes evt-1..4; evt-1 runs, evt-2..4 wait in the worker's queue.
             handler.Open("evt-0");
             await handler.WaitStartedAsync("evt-1");
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.Attempts == 1 && r.LeasedUntil is not null) == 4, "evt-1..4 claimed");
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).Count(static r => r.Attempts == 1 && r.LeasedUntil is not null) == 4, "evt-1..4 claimed");
 
             var stopping = host.App.StopAsync(CancellationToken.None);
-            await Eventually.TrueAsync(async () => (await host.AllAsync()).Count(static r => r.LeasedUntil is not null) == 1, "the queued entries released");
+            await Eventually.TrueAsync(async () => (await sqlite.ListAsync(null, 100)).Count(static r => r.LeasedUntil is not null) == 1, "the queued entries released");
             handler.Open("evt-1");
             await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         }

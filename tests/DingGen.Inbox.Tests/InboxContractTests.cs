@@ -215,6 +215,74 @@ public abstract class InboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leased_add_stores_the_entry_as_a_claim_leaves_it_and_no_claim_takes_it_before_the_lease_expires()
+    {
+        // The intake hands entries to a worker that keeps up already leased (IDingInboxLeasedAdd, both stores implement it).
+        var leasedAdd = Assert.IsAssignableFrom<IDingInboxLeasedAdd>(Inbox);
+        var release = Assert.IsAssignableFrom<IDingInboxLeaseRelease>(Inbox);
+        var at = T0.AddSeconds(1);
+        var record = await leasedAdd.AddLeasedAsync(Entry("a", receivedAt: T0), at, Lease);
+
+        Assert.NotNull(record);
+        Assert.Equal("user_add_org:a", record.Entry.DedupKey);
+        Assert.Equal(DingInboxState.Pending, record.State);
+        Assert.Equal(1, record.Attempts);
+        Assert.Equal(at + Lease, record.LeasedUntil);
+        Assert.Equal(T0, record.NextAttemptAt);
+
+        // Stored as the record says (a release matches on attempts and lease), and unique like any add.
+        var stored = (await Admin.GetAsync(record.Id))!;
+        Assert.Equal(1, stored.Attempts);
+        Assert.Equal(record.LeasedUntil, stored.LeasedUntil);
+        Assert.Equal(record.Entry.Envelope, stored.Entry.Envelope);
+        Assert.Null(await leasedAdd.AddLeasedAsync(Entry("a", receivedAt: T0), at, Lease));
+        Assert.Equal(DingInboxAddResult.Duplicate, await Inbox.AddAsync(Entry("a")));
+        Assert.Equal(1, (await Inbox.GetStatsAsync()).Pending);
+
+        // Another handle claims it only once the lease expired (the receiving process died), as attempt 2.
+        await Inbox.AddAsync(Entry("b", receivedAt: T0));
+        var other = (await OpenTrackedAsync()).Inbox;
+        Assert.Equal(["b"], (await other.ClaimAsync(10, at + Lease - TimeSpan.FromMilliseconds(1), Lease)).Select(static r => r.Entry.EventId));
+        var taken = Assert.Single(await other.ClaimAsync(10, at + Lease, Lease));
+        Assert.Equal("a", taken.Entry.EventId);
+        Assert.Equal(2, taken.Attempts);
+
+        // Released like a claimed entry: only under the lease the add made, so the stale record no longer releases anything.
+        Assert.Equal(0, await release.ReleaseAsync([record]));
+        var c = (await leasedAdd.AddLeasedAsync(Entry("c", receivedAt: T0), at, Lease))!;
+        Assert.Equal(1, await release.ReleaseAsync([c]));
+        var released = (await Admin.GetAsync(c.Id))!;
+        Assert.Equal(0, released.Attempts);
+        Assert.Null(released.LeasedUntil);
+        Assert.Equal(["c"], (await Inbox.ClaimAsync(10, at, Lease)).Select(static r => r.Entry.EventId));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Concurrent_leased_and_plain_adds_of_one_key_store_one_row_and_only_the_stored_one_is_leased()
+    {
+        var leasedAdd = Assert.IsAssignableFrom<IDingInboxLeasedAdd>(Inbox);
+        var other = (await OpenTrackedAsync()).Inbox;
+        var leased = Enumerable.Range(0, 50).Select(i => leasedAdd.AddLeasedAsync(Entry("k" + i), T0, Lease).AsTask()).ToArray();
+        var plain = Enumerable.Range(0, 50).Select(i => other.AddAsync(Entry("k" + i)).AsTask()).ToArray();
+        var leasedResults = await Task.WhenAll(leased);
+        var plainResults = await Task.WhenAll(plain);
+
+        var rows = await Admin.ListAsync(null, 1_000);
+        Assert.Equal(50, rows.Count);
+        for (var i = 0; i < 50; i++)
+        {
+            var row = rows.Single(r => r.Entry.EventId == "k" + i);
+            var won = leasedResults[i];
+
+            // Exactly one of the two adds stored the key; the row is leased exactly when the leased add was the one.
+            Assert.Equal(won is null, plainResults[i] == DingInboxAddResult.Added);
+            Assert.Equal(won?.Id, won is null ? null : row.Id);
+            Assert.Equal(won is null ? 0 : 1, row.Attempts);
+            Assert.Equal(won?.LeasedUntil, row.LeasedUntil);
+        }
+    }
+
+    [Fact]
     public async Task Batch_completion_marks_every_listed_entry_done_and_no_other()
     {
         // The worker writes the completions of entries that finished together in one call (both stores implement it).

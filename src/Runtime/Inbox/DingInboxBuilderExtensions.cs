@@ -42,6 +42,7 @@ public static class DingInboxBuilderExtensions
         services.TryAddSingleton(factory);
         services.TryAddSingleton<DingInboxSignal>();
         services.TryAddSingleton<DingInboxOpenedMessages>();
+        services.TryAddSingleton<DingInboxHandoff>();
         services.TryAddSingleton<DingInboxMetrics>();
         services.TryAddSingleton(static sp => new DingInboxWriter(sp));
         services.TryAddSingleton(static sp => new DingInboxWorker(sp));

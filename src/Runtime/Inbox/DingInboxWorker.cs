@@ -29,6 +29,7 @@ internal sealed class DingInboxWorker : BackgroundService
     private readonly IDingInbox _inbox;
     private readonly DingInboxSignal _signal;
     private readonly DingInboxOpenedMessages _opened;
+    private readonly DingInboxHandoff _handoff;
     private readonly DingInboxMetrics _metrics;
     private readonly DingCallbackAppCache _apps;
     private readonly DingDeliveryPipeline _pipeline;
@@ -53,6 +54,7 @@ internal sealed class DingInboxWorker : BackgroundService
         _inbox = services.GetRequiredService<IDingInbox>();
         _signal = services.GetRequiredService<DingInboxSignal>();
         _opened = services.GetRequiredService<DingInboxOpenedMessages>();
+        _handoff = services.GetRequiredService<DingInboxHandoff>();
         _metrics = services.GetRequiredService<DingInboxMetrics>();
         _apps = services.GetRequiredService<DingCallbackAppCache>();
         _pipeline = services.GetRequiredService<DingDeliveryPipeline>();
@@ -102,6 +104,9 @@ internal sealed class DingInboxWorker : BackgroundService
         }
         finally
         {
+            // The intake hands over nothing more (RunAsync already closed it unless it failed; their leases then expire).
+            _handoff.Close();
+
             // Every entry in flight has finished: write the completions still queued, then stop.
             _completions.Writer.TryComplete();
             await completing.ConfigureAwait(false);
@@ -114,6 +119,7 @@ internal sealed class DingInboxWorker : BackgroundService
         var inFlight = new List<Task>(_options.MaxConcurrency);
         var queued = new Queue<Claimed>();
         Task<bool>? signal = null;
+        Task<bool>? handedOver = null;
         Task? poll = null;
         Task<IReadOnlyList<DingInboxRecord>>? claiming = null;
         var claimingAt = DateTimeOffset.MinValue;
@@ -132,6 +138,11 @@ internal sealed class DingInboxWorker : BackgroundService
         // back, a store failure and a claim that came back full; cleared when a claim starts (so an event during a claim that then
         // comes back short is not lost).
         var moreDue = true;
+
+        // Whether the last claim came back short (no backlog in the store): only then may new entries come straight from the intake,
+        // stored already leased to this worker (DingInboxHandoff), and only as many as a claim batch would have queued. Otherwise
+        // they wait their turn in the store and are claimed in batches.
+        var caughtUp = false;
 
         try
         {
@@ -168,7 +179,14 @@ internal sealed class DingInboxWorker : BackgroundService
                     }
 
                     moreDue |= claimed.Count == claimSize;
+                    caughtUp = claimed.Count < claimSize;
                     await HousekeepAsync(claimingAt).ConfigureAwait(false);
+                }
+
+                // Entries the intake stored leased to this worker join the local queue like claimed ones (the same lease rules).
+                while (_handoff.TryTake(out var leased))
+                {
+                    queued.Enqueue(new Claimed(leased.Record, leased.LeasedAt));
                 }
 
                 if (await StartQueuedAsync(queued, inFlight, maxQueuedWait, stoppingToken).ConfigureAwait(false))
@@ -188,11 +206,14 @@ internal sealed class DingInboxWorker : BackgroundService
                     claiming = Task.Run(() => _inbox.ClaimAsync(claimSize, at, _options.LeaseDuration, stoppingToken).AsTask(), CancellationToken.None);
                 }
 
+                _handoff.SetRoom(caughtUp ? claimSize - queued.Count : 0);
+
                 // Sleep until a new entry arrives, an in-flight entry finishes, a claim returns, a completion write makes room, or the
                 // poll interval passes.
                 signal ??= _signal.WaitAsync(stoppingToken);
+                handedOver ??= _handoff.WaitAsync(stoppingToken);
                 poll ??= Task.Delay(_options.PollInterval, _time, stoppingToken);
-                var wake = new List<Task>(5) { signal, poll };
+                var wake = new List<Task>(6) { signal, handedOver, poll };
                 if (inFlight.Count > 0)
                 {
                     wake.Add(Task.WhenAny(inFlight));
@@ -224,6 +245,12 @@ internal sealed class DingInboxWorker : BackgroundService
                     moreDue = true;
                 }
 
+                if (handedOver.IsCompleted)
+                {
+                    handedOver = null;
+                    _handoff.TryConsumeSignal();
+                }
+
                 if (poll.IsCompleted)
                 {
                     poll = null;
@@ -250,6 +277,13 @@ internal sealed class DingInboxWorker : BackgroundService
                 // Cancelled by the shutdown (or failed during it): nothing was claimed that this worker knows of; a claim the store
                 // committed anyway is due again when its leases expire.
             }
+        }
+
+        // Entries handed over by the intake but not taken: the intake hands over nothing more from now on (it gives back what it
+        // stores leased from now on itself).
+        foreach (var leased in _handoff.Close())
+        {
+            queued.Enqueue(new Claimed(leased.Record, leased.LeasedAt));
         }
 
         // Entries claimed but not started go back first, so another replica (or the next start) can take them at once.

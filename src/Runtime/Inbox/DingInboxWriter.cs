@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DingGen;
 
@@ -14,6 +15,9 @@ internal sealed class DingInboxWriter
     private readonly DingInboxRegistration _registration;
     private readonly DingInboxSignal _signal;
     private readonly DingInboxOpenedMessages _opened;
+    private readonly DingInboxHandoff _handoff;
+    private readonly IDingInboxLeasedAdd? _leasedAdd;
+    private readonly TimeSpan _leaseDuration;
     private readonly DingInboxMetrics _metrics;
     private readonly DingCallbackAppCache _apps;
     private readonly TimeProvider _time;
@@ -26,6 +30,9 @@ internal sealed class DingInboxWriter
         _registration = services.GetRequiredService<DingInboxRegistration>();
         _signal = services.GetRequiredService<DingInboxSignal>();
         _opened = services.GetRequiredService<DingInboxOpenedMessages>();
+        _handoff = services.GetRequiredService<DingInboxHandoff>();
+        _leasedAdd = _inbox as IDingInboxLeasedAdd;
+        _leaseDuration = services.GetRequiredService<IOptions<DingInboxOptions>>().Value.LeaseDuration;
         _metrics = services.GetRequiredService<DingInboxMetrics>();
         _apps = services.GetRequiredService<DingCallbackAppCache>();
         _time = services.GetRequiredService<TimeProvider>();
@@ -111,16 +118,30 @@ internal sealed class DingInboxWriter
 
     /// <summary>
     /// Stores <paramref name="entry"/>; its <paramref name="plaintext"/> is handed to this process's worker
-    /// (<see cref="DingInboxOpenedMessages"/>) unless the entry turns out not to be stored.
+    /// (<see cref="DingInboxOpenedMessages"/>) unless the entry turns out not to be stored. While the worker keeps up and the store
+    /// can (<see cref="IDingInboxLeasedAdd"/>), the entry is stored already leased to the worker and handed to it in memory
+    /// (<see cref="DingInboxHandoff"/>): no claim statement for it; otherwise the worker is woken to claim it.
     /// </summary>
     private async ValueTask<DingInboxAddResult> AddAsync(DingInboxEntry entry, byte[] plaintext, CancellationToken cancellationToken)
     {
         // Before the write: the worker may claim the entry as soon as it is committed, before this call returns.
         var handedOver = _opened.Put(entry, plaintext);
+        var reserved = _leasedAdd is not null && _handoff.TryReserve();
         var result = DingInboxAddResult.Duplicate;
+        DingInboxRecord? leased = null;
+        var leasedAt = default(DateTimeOffset);
         try
         {
-            result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (reserved)
+            {
+                leasedAt = _time.GetUtcNow();
+                leased = await _leasedAdd!.AddLeasedAsync(entry, leasedAt, _leaseDuration, cancellationToken).ConfigureAwait(false);
+                result = leased is null ? DingInboxAddResult.Duplicate : DingInboxAddResult.Added;
+            }
+            else
+            {
+                result = await _inbox.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -129,13 +150,25 @@ internal sealed class DingInboxWriter
             {
                 _opened.Remove(entry);
             }
+
+            if (reserved && leased is null)
+            {
+                _handoff.Unreserve();
+            }
         }
 
         var app = MetricName(entry.AppName);
         if (result == DingInboxAddResult.Added)
         {
             _metrics.Enqueued(app, entry.Channel);
-            _signal.Notify();
+            if (leased is null)
+            {
+                _signal.Notify();
+            }
+            else if (!_handoff.TryPost(leased, leasedAt))
+            {
+                await GiveBackAsync(leased).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -146,5 +179,32 @@ internal sealed class DingInboxWriter
         return result;
     }
 
+    /// <summary>
+    /// An entry stored leased to the worker after the worker stopped (the host is shutting down): released at once when the
+    /// store can (<see cref="IDingInboxLeaseRelease"/>), else it is due when its lease expires. Never throws: the entry is stored.
+    /// </summary>
+    private async ValueTask GiveBackAsync(DingInboxRecord record)
+    {
+        if (_inbox is not IDingInboxLeaseRelease release)
+        {
+            DingInboxLog.ClaimsLeftToExpire(_logger, 1, "the worker stopped before it took the entry", _leaseDuration.TotalSeconds);
+            return;
+        }
+
+        try
+        {
+            var released = await release.ReleaseAsync([record], CancellationToken.None).ConfigureAwait(false);
+            DingInboxLog.ClaimsReleased(_logger, 1, released, "the worker stopped before it took the entry");
+        }
+        catch (Exception ex)
+        {
+            DingInboxLog.StoreFailed(_logger, ex, "releasing an entry the stopped worker was to run", _leaseDuration.TotalMilliseconds);
+        }
+
+        _signal.Notify();
+    }
+
     internal static string MetricName(string appName) => DingGenServiceCollectionExtensions.DisplayName(appName);
 }
+
+
