@@ -62,14 +62,21 @@ public sealed class HandoffTests : IDisposable
     /// <summary>Waits until the worker's first claim came back short and it takes entries from the intake.</summary>
     private static Task WaitForRoomAsync(CallbackHost host) => Eventually.TrueAsync(() => Handoff(host).Room > 0, "the worker ready to take entries from the intake");
 
+    /// <summary>A host on <paramref name="inbox"/> whose worker is ready to take entries from the intake.</summary>
+    private async Task<CallbackHost> StartReadyAsync(CountingInbox inbox, TestDispatcher dispatcher)
+    {
+        var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
+        await WaitForRoomAsync(host);
+        return host;
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_worker_that_keeps_up_runs_new_entries_handed_over_by_the_intake_without_claiming_them()
     {
         var dispatcher = TestDispatcher.Default();
         using var sqlite = new SqliteDingInbox(_dir.File("inbox.db"));
         var inbox = new CountingInbox(sqlite);
-        await using var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
-        await WaitForRoomAsync(host);
+        await using var host = await StartReadyAsync(inbox, dispatcher);
         var claims = inbox.Claims;
 
         for (var i = 0; i < 5; i++)
@@ -148,8 +155,7 @@ public sealed class HandoffTests : IDisposable
         var dispatcher = TestDispatcher.Default();
         using var sqlite = new SqliteDingInbox(_dir.File("inbox.db"));
         var inbox = new CountingInbox(sqlite);
-        await using var host = await InboxHost.StartWithStoreAsync(inbox, inbox.Inner.Path, dispatcher, _time);
-        await WaitForRoomAsync(host);
+        await using var host = await StartReadyAsync(inbox, dispatcher);
 
         // The hand-over closes while the leased add is written (as when the host shuts down): the intake releases the lease at once,
         // so the entry does not wait for it to expire.
