@@ -134,6 +134,8 @@ internal sealed class DingInboxWriter
         {
             if (reserved)
             {
+                // Cancelled (the stream channel stopping): the write may still store the entry, leased to this worker and never handed
+                // over; it is due when its lease expires (with SQLite, at the next start). Shutdown is not held up by a slow store.
                 leasedAt = _time.GetUtcNow();
                 leased = await _leasedAdd!.AddLeasedAsync(entry, leasedAt, _leaseDuration, cancellationToken).ConfigureAwait(false);
                 result = leased is null ? DingInboxAddResult.Duplicate : DingInboxAddResult.Added;
