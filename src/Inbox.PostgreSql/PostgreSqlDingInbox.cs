@@ -100,18 +100,9 @@ public sealed class PostgreSqlDingInbox : IDingInbox, IDingInboxAdmin, IDingInbo
         ArgumentNullException.ThrowIfNull(entry);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
-        // Whole milliseconds, so the record's lease is exactly the stored one (a release matches on it).
-        var leasedUntil = DateTimeOffset.FromUnixTimeMilliseconds((now + leaseDuration).ToUnixTimeMilliseconds());
+        var leasedUntil = DingInboxLeases.End(now, leaseDuration);
         var id = await _adds.RunAsync((entry, leasedUntil.UtcDateTime), cancellationToken).ConfigureAwait(false);
-        return id == 0 ? null : new DingInboxRecord
-        {
-            Id = id,
-            Entry = entry,
-            State = DingInboxState.Pending,
-            Attempts = 1,
-            NextAttemptAt = entry.ReceivedAt,
-            LeasedUntil = leasedUntil,
-        };
+        return id == 0 ? null : DingInboxLeases.LeasedRecord(id, entry, entry.ReceivedAt, leasedUntil);
     }
 
     /// <summary>Inserts a batch of adds in one statement; returns each one's new id, or 0 for a duplicate.</summary>

@@ -84,19 +84,11 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
     {
         ArgumentNullException.ThrowIfNull(entry);
         cancellationToken.ThrowIfCancellationRequested();
-        var leasedUntil = DateTimeOffset.FromUnixTimeMilliseconds((now + leaseDuration).ToUnixTimeMilliseconds());
+        var leasedUntil = DingInboxLeases.End(now, leaseDuration);
         var pending = new PendingAdd(entry, leasedUntil);
         Enqueue(_pendingAdds, pending);
         var id = await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return id == 0 ? null : new DingInboxRecord
-        {
-            Id = id,
-            Entry = entry,
-            State = DingInboxState.Pending,
-            Attempts = 1,
-            NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt.ToUnixTimeMilliseconds()),
-            LeasedUntil = leasedUntil,
-        };
+        return id == 0 ? null : DingInboxLeases.LeasedRecord(id, entry, DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt.ToUnixTimeMilliseconds()), leasedUntil);
     }
 
     /// <summary>The number of batches the writer has taken so far, each written in one transaction (tests read it).</summary>

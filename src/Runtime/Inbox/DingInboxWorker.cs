@@ -385,21 +385,7 @@ internal sealed class DingInboxWorker : BackgroundService
             queue.Clear();
         }
 
-        if (_inbox is not IDingInboxLeaseRelease release)
-        {
-            DingInboxLog.ClaimsLeftToExpire(_logger, records.Count, reason, _options.LeaseDuration.TotalSeconds);
-            return;
-        }
-
-        try
-        {
-            var released = await release.ReleaseAsync(records, CancellationToken.None).ConfigureAwait(false);
-            DingInboxLog.ClaimsReleased(_logger, records.Count, released, reason);
-        }
-        catch (Exception ex)
-        {
-            DingInboxLog.StoreFailed(_logger, ex, "releasing unstarted claims", _options.LeaseDuration.TotalMilliseconds);
-        }
+        await DingInboxLeases.GiveBackAsync(_inbox, records, reason, _options.LeaseDuration, _logger).ConfigureAwait(false);
     }
 
     /// <summary>A claimed entry waiting in the local queue, with the time of its claim.</summary>

@@ -169,7 +169,9 @@ internal sealed class DingInboxWriter
             }
             else if (!_handoff.TryPost(leased, leasedAt))
             {
-                await GiveBackAsync(leased).ConfigureAwait(false);
+                // The worker stopped (the host is shutting down) while the entry was written: release it now, not when its lease ends.
+                await DingInboxLeases.GiveBackAsync(_inbox, [leased], "the worker stopped before it took the entry", _leaseDuration, _logger).ConfigureAwait(false);
+                _signal.Notify();
             }
         }
         else
@@ -179,31 +181,6 @@ internal sealed class DingInboxWriter
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// An entry stored leased to the worker after the worker stopped (the host is shutting down): released at once when the
-    /// store can (<see cref="IDingInboxLeaseRelease"/>), else it is due when its lease expires. Never throws: the entry is stored.
-    /// </summary>
-    private async ValueTask GiveBackAsync(DingInboxRecord record)
-    {
-        if (_inbox is not IDingInboxLeaseRelease release)
-        {
-            DingInboxLog.ClaimsLeftToExpire(_logger, 1, "the worker stopped before it took the entry", _leaseDuration.TotalSeconds);
-            return;
-        }
-
-        try
-        {
-            var released = await release.ReleaseAsync([record], CancellationToken.None).ConfigureAwait(false);
-            DingInboxLog.ClaimsReleased(_logger, 1, released, "the worker stopped before it took the entry");
-        }
-        catch (Exception ex)
-        {
-            DingInboxLog.StoreFailed(_logger, ex, "releasing an entry the stopped worker was to run", _leaseDuration.TotalMilliseconds);
-        }
-
-        _signal.Notify();
     }
 
     internal static string MetricName(string appName) => DingGenServiceCollectionExtensions.DisplayName(appName);
