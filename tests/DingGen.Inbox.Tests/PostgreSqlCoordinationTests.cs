@@ -91,6 +91,44 @@ public sealed class PostgreSqlCoordinationTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task One_statement_remembers_a_batch_as_if_its_requests_came_one_after_the_other()
+    {
+        var store = new PostgreSqlReplayGuardStore(Replica());
+        Assert.True(await store.TryRememberAsync("", Signature(3), Now.AddMinutes(1), Now));
+        Assert.True(await store.TryRememberAsync("", Signature(4), Now.AddSeconds(30), Now));
+        var later = Now.AddSeconds(40);
+
+        var results = await store.WriteRemembersAsync(
+        [
+            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // fresh
+            new("", Signature(2), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // fresh
+            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later.AddMilliseconds(3).UtcDateTime), // replay within the batch
+            new("", Signature(3), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // remembered before, not expired: replay
+            new("", Signature(4), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // remembered before, expired: fresh again
+            new("hr", Signature(1), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // another app's memory is its own
+        ]);
+
+        Assert.Equal([true, true, false, false, true, true], results);
+        Assert.False(await store.TryRememberAsync("", Signature(4), later.AddMinutes(5), later.AddSeconds(1)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Concurrent_requests_on_three_replicas_are_grouped_and_each_signature_is_accepted_once()
+    {
+        var stores = Enumerable.Range(0, 3).Select(_ => new PostgreSqlReplayGuardStore(Replica())).ToArray();
+
+        // 300 signatures, each sent twice to every replica: 1,800 concurrent checks.
+        var checks = Enumerable.Range(0, 300)
+            .SelectMany(i => stores.SelectMany(store => new[] { (Store: store, Signature: i), (Store: store, Signature: i) }))
+            .Select(c => Task.Run(async () => (c.Signature, Fresh: await c.Store.TryRememberAsync("", Signature(c.Signature), Now.AddMinutes(5), Now))))
+            .ToArray();
+        var verdicts = await Task.WhenAll(checks);
+
+        Assert.All(verdicts.GroupBy(static v => v.Signature), g => Assert.Equal(1, g.Count(static v => v.Fresh)));
+        Assert.True(stores.Sum(static s => s.BatchesWritten) < verdicts.Length, "concurrent checks were not grouped into fewer statements");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_stream_lease_has_one_holder_is_renewed_by_it_taken_over_after_expiry_and_freed_by_release()
     {
         var a = new PostgreSqlStreamLease(Replica(), "replica-a");
