@@ -44,7 +44,12 @@ internal sealed class PostgreSqlReplayGuardStore : IDingReplayGuardStore
         ArgumentNullException.ThrowIfNull(signature);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await CleanupAsync(now, cancellationToken).ConfigureAwait(false);
-        return await _remembers.RunAsync(new Remember(appName, signature, expiresAt.UtcDateTime, now.UtcDateTime), cancellationToken).ConfigureAwait(false);
+
+        // Not cancellable once queued: the batch is written whatever the caller does, so a caller that stopped waiting (DingTalk hung
+        // up) would leave its signature remembered and its event not stored, and DingTalk's redelivery of that same request would be
+        // refused as a replay: the event lost. Waiting the few milliseconds lets the endpoint go on and store the event (its inbox
+        // write is not cancellable either), so it is handled whatever happens to the redelivery.
+        return await _remembers.RunAsync(new Remember(appName, signature, expiresAt.UtcDateTime, now.UtcDateTime), CancellationToken.None).ConfigureAwait(false);
     }
 
     public async ValueTask ForgetAsync(string appName, string signature, CancellationToken cancellationToken = default)

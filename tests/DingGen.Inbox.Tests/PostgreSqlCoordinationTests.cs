@@ -129,6 +129,34 @@ public sealed class PostgreSqlCoordinationTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_caller_that_stops_waiting_does_not_leave_its_request_remembered_behind_its_back()
+    {
+        var store = new PostgreSqlReplayGuardStore(Replica());
+        Assert.True(await store.TryRememberAsync("", Signature(1), Now.AddMinutes(5), Now)); // creates the tables, runs the minute's cleanup
+
+        // Another session holds the table, so the batch waits in the database while the caller is cancelled.
+        await using var dataSource = PostgresServer.CreateDataSource();
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand($"LOCK TABLE \"{_schema}\".replay_guard IN EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        var check = store.TryRememberAsync("", Signature(2), Now.AddMinutes(5), Now, cancellation.Token).AsTask();
+        await Task.Delay(200);
+        cancellation.Cancel();
+        Assert.False(check.IsCompleted);
+        await transaction.CommitAsync();
+
+        // The statement was written anyway, so the caller gets its true answer (fresh) and goes on to store the event, instead of
+        // giving up with its signature remembered: DingTalk's redelivery of that request would otherwise be refused as a replay.
+        Assert.True(await check);
+        Assert.False(await store.TryRememberAsync("", Signature(2), Now.AddMinutes(5), Now));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_stream_lease_has_one_holder_is_renewed_by_it_taken_over_after_expiry_and_freed_by_release()
     {
         var a = new PostgreSqlStreamLease(Replica(), "replica-a");
