@@ -114,6 +114,28 @@ public sealed class SqliteInboxStoreTests : IDisposable
         Assert.Empty(await _inbox.ClaimAsync(10, T0, Lease));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Writes_run_on_one_thread_of_their_own_which_sleeps_between_batches_and_ends_with_the_inbox()
+    {
+        using var inbox = new SqliteDingInbox(_dir.File("own.db"));
+        Assert.Null(inbox.WriterThread);
+
+        Assert.Equal(DingInboxAddResult.Added, await inbox.AddAsync(Entry("a")));
+        var writer = Assert.IsType<Thread>(inbox.WriterThread);
+        Assert.False(writer.IsThreadPoolThread);
+
+        // Idle between batches, and woken again: the same thread writes the next batch.
+        await Eventually.TrueAsync(() => writer.ThreadState.HasFlag(ThreadState.WaitSleepJoin), "the writer sleeps once nothing is queued");
+        Assert.Equal(DingInboxAddResult.Added, await inbox.AddAsync(Entry("b")));
+        Assert.Same(writer, inbox.WriterThread);
+        Assert.Equal(2, inbox.BatchesTaken);
+
+        // Disposing ends the thread; a write after that fails at once instead of waiting for a writer that is gone.
+        inbox.Dispose();
+        Assert.True(writer.Join(TimeSpan.FromSeconds(10)), "the writer thread ended");
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await inbox.AddAsync(Entry("c")));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_purge_lets_a_callback_be_stored_between_two_of_its_chunks()
     {
