@@ -136,8 +136,20 @@ public sealed class SqliteDingInbox : IDingInbox, IDingInboxAdmin, IDingInboxRes
                 _writing = true;
                 if (_writer is null)
                 {
-                    _writer = new Thread(WriterLoop) { IsBackground = true, Name = "DingGen SQLite inbox writer" };
-                    _writer.Start();
+                    // Kept only once started: if the thread cannot start, this write fails and the next one tries again.
+                    var writer = new Thread(WriterLoop) { IsBackground = true, Name = "DingGen SQLite inbox writer" };
+                    try
+                    {
+                        writer.Start();
+                    }
+                    catch
+                    {
+                        queue.Remove(pending);
+                        _writing = false;
+                        throw;
+                    }
+
+                    _writer = writer;
                 }
                 else
                 {
