@@ -49,7 +49,7 @@ internal sealed class PostgreSqlReplayGuardStore : IDingReplayGuardStore
         // up) would leave its signature remembered and its event not stored, and DingTalk's redelivery of that same request would be
         // refused as a replay: the event lost. Waiting the few milliseconds lets the endpoint go on and store the event (its inbox
         // write is not cancellable either), so it is handled whatever happens to the redelivery.
-        return await _remembers.RunAsync(new Remember(appName, signature, expiresAt.UtcDateTime, now.UtcDateTime), CancellationToken.None).ConfigureAwait(false);
+        return await _remembers.RunAsync(new Remember(appName, signature, expiresAt.UtcDateTime, now), CancellationToken.None).ConfigureAwait(false);
     }
 
     public async ValueTask ForgetAsync(string appName, string signature, CancellationToken cancellationToken = default)
@@ -74,7 +74,7 @@ internal sealed class PostgreSqlReplayGuardStore : IDingReplayGuardStore
         var apps = new List<string>(items.Length);
         var signatures = new List<string>(items.Length);
         var expiries = new List<DateTime>(items.Length);
-        var now = DateTime.MaxValue;
+        var now = DateTimeOffset.MaxValue;
         for (var i = 0; i < items.Length; i++)
         {
             var item = items[i];
@@ -100,7 +100,7 @@ internal sealed class PostgreSqlReplayGuardStore : IDingReplayGuardStore
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. apps] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. signatures] });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. expiries], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(PostgreSqlDingInbox.Time(now));
         await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
         while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -124,6 +124,6 @@ internal sealed class PostgreSqlReplayGuardStore : IDingReplayGuardStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One request to remember: its app and signature, the expiry of its memory, and the time it was checked (UTC).</summary>
-    internal readonly record struct Remember(string App, string Signature, DateTime ExpiresAt, DateTime Now);
+    /// <summary>One request to remember: its app and signature, the expiry of its memory (UTC), and the time it was checked.</summary>
+    internal readonly record struct Remember(string App, string Signature, DateTime ExpiresAt, DateTimeOffset Now);
 }

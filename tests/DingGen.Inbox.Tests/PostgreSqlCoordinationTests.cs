@@ -100,12 +100,12 @@ public sealed class PostgreSqlCoordinationTests : IAsyncLifetime
 
         var results = await store.WriteRemembersAsync(
         [
-            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // fresh
-            new("", Signature(2), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // fresh
-            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later.AddMilliseconds(3).UtcDateTime), // replay within the batch
-            new("", Signature(3), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // remembered before, not expired: replay
-            new("", Signature(4), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // remembered before, expired: fresh again
-            new("hr", Signature(1), later.AddMinutes(5).UtcDateTime, later.UtcDateTime), // another app's memory is its own
+            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later), // fresh
+            new("", Signature(2), later.AddMinutes(5).UtcDateTime, later), // fresh
+            new("", Signature(1), later.AddMinutes(5).UtcDateTime, later.AddMilliseconds(3)), // replay within the batch
+            new("", Signature(3), later.AddMinutes(5).UtcDateTime, later), // remembered before, not expired: replay
+            new("", Signature(4), later.AddMinutes(5).UtcDateTime, later), // remembered before, expired: fresh again
+            new("hr", Signature(1), later.AddMinutes(5).UtcDateTime, later), // another app's memory is its own
         ]);
 
         Assert.Equal([true, true, false, false, true, true], results);

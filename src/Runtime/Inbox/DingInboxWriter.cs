@@ -185,5 +185,3 @@ internal sealed class DingInboxWriter
 
     internal static string MetricName(string appName) => DingGenServiceCollectionExtensions.DisplayName(appName);
 }
-
-
